@@ -9,6 +9,15 @@ from types import MappingProxyType
 
 EMPTY: Mapping[str, str] = MappingProxyType({})
 
+
+def no_mapping() -> Mapping[str, str]:
+    """The default for free-form columns: a shared read-only empty mapping.
+
+    A dataclass refuses an unhashable default such as a mappingproxy, so it comes from this factory; such
+    fields are compared but left out of the hash, which keeps projects and ballots hashable.
+    """
+    return EMPTY
+
 Money = Fraction
 """Exact money. Costs and budgets are exact rationals so that decimal budgets (827838.5) never round."""
 
@@ -28,7 +37,7 @@ class Project:
     id: str
     cost: Money
     name: str = ""
-    attributes: Mapping[str, str] = field(default=EMPTY)
+    attributes: Mapping[str, str] = field(default_factory=no_mapping, hash=False)
     """The other columns of the project as given (category, target, votes, selected...), kept for round trips."""
 
 
@@ -38,7 +47,7 @@ class Instance:
 
     budget: Money
     projects: tuple[Project, ...]
-    meta: Mapping[str, str] = field(default=EMPTY)
+    meta: Mapping[str, str] = field(default_factory=no_mapping, hash=False)
     """Free-form description (Pabulib META), kept verbatim for round trips."""
 
     def __post_init__(self) -> None:

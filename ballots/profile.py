@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ballots.instance import EMPTY
+from ballots.instance import no_mapping
 
 VoteType = Literal["approval", "choose-1", "cumulative", "ordinal", "scoring"]
 VOTE_TYPES: tuple[VoteType, ...] = ("approval", "choose-1", "cumulative", "ordinal", "scoring")
@@ -24,7 +24,7 @@ class Ballot:
     choices: tuple[str, ...]
     points: tuple[int, ...] = ()
     voter_id: str = ""
-    metadata: Mapping[str, str] = field(default=EMPTY)
+    metadata: Mapping[str, str] = field(default_factory=no_mapping, hash=False)
     """Voter columns other than the ballot (age, sex, voting_method...), kept for round trips."""
 
     def key(self) -> tuple[tuple[str, ...], tuple[int, ...]]:
