@@ -1,0 +1,3 @@
+"""pb: participatory budgeting for Finnish municipalities."""
+
+__version__ = "0.1.0"

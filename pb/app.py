@@ -1,0 +1,115 @@
+"""The application factory: the one place where pb is wired together."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.logging import LoggingConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.types import Message, Receive, Scope, Send
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from pb import __version__
+from pb.budgets.routes import BudgetController
+from pb.db import create_engine, create_sessionmaker
+from pb.dependencies import Clock, provide_db_session, provide_now, provide_settings, system_clock
+from pb.errors import EXCEPTION_HANDLERS
+from pb.health import health
+from pb.municipalities.routes import MunicipalityController
+from pb.networks.routes import NetworkController
+from pb.rounds.routes import RoundController
+from pb.scheduler import run_schedule
+from pb.settings import Settings
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
+    (b"cache-control", b"no-store"),
+]
+
+
+def create_app(
+    settings: Settings,
+    *,
+    engine: AsyncEngine | None = None,
+    clock: Clock = system_clock,
+    run_scheduler: bool = True,
+) -> Litestar:
+    """Build the service for ``settings``; tests pass their own engine and clock."""
+    owns_engine = engine is None
+    db_engine = engine or create_engine(settings)
+    state = State(
+        {"settings": settings, "engine": db_engine, "sessionmaker": create_sessionmaker(db_engine), "clock": clock}
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        task = None
+        if run_scheduler:
+            task = asyncio.create_task(
+                run_schedule(app.state.sessionmaker, clock=clock, interval_s=settings.schedule_interval_s)
+            )
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            if owns_engine:
+                await db_engine.dispose()
+
+    return Litestar(
+        route_handlers=[health, MunicipalityController, NetworkController, RoundController, BudgetController],
+        dependencies={
+            "db_session": Provide(provide_db_session),
+            "now": Provide(provide_now, sync_to_thread=False),
+            "settings": Provide(provide_settings, sync_to_thread=False),
+        },
+        exception_handlers=EXCEPTION_HANDLERS,
+        state=state,
+        lifespan=[lifespan],
+        middleware=[security_headers],
+        request_max_body_size=settings.max_request_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="pb — participatory budgeting",
+            version=__version__,
+            path="/schema",
+            render_plugins=[JsonRenderPlugin()],
+        ),
+        logging_config=LoggingConfig(
+            root={"level": settings.log_level, "handlers": ["queue_listener"]},
+            log_exceptions="never",
+        ),
+        debug=False,
+    )
+
+
+def security_headers(app: Any) -> Any:
+    """Add headers that make browsers treat API answers as inert data."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers.extend(h for h in SECURITY_HEADERS if h[0] not in present)
+                message["headers"] = headers
+            await send(message)
+
+        await app(scope, receive, send_with_headers)
+
+    return middleware
+
+
+logging.getLogger("pb").addHandler(logging.NullHandler())

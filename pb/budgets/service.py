@@ -1,0 +1,164 @@
+"""Adding, changing and removing a round's budgets, until voting opens and freezes them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from pb import audit
+from pb.auth.principal import Principal, ensure_manages_municipality
+from pb.budgets.schemas import BudgetCreate, BudgetUpdate
+from pb.errors import AlreadyExists, InvalidInput, NotFound, RoundFrozen
+from pb.models import BallotFormat, Budget, BudgetRound, NetworkKind
+from pb.networks.service import get_network
+from pb.rounds.service import lock_round
+
+RULES: dict[str, frozenset[BallotFormat]] = {
+    "greedy": frozenset(BallotFormat),
+    "greedy-no-skip": frozenset(BallotFormat),
+    "greedy-threshold": frozenset(BallotFormat),
+    "greedy-cost": frozenset(BallotFormat),
+    "equal-shares": frozenset(BallotFormat),
+    "max-welfare": frozenset(BallotFormat),
+    "phragmen": frozenset({BallotFormat.APPROVAL, BallotFormat.KNAPSACK}),
+}
+"""Rule ids pb offers (see ballots' registry) and the ballot formats each applies to."""
+
+
+async def create_budget(
+    session: AsyncSession, *, round_id: int, data: BudgetCreate, actor: Principal, now: datetime
+) -> Budget:
+    budget_round = await _editable_round(session, round_id, actor)
+    name = data.name.as_dict() if data.name else None
+    area_restricted = data.area_restricted
+    if data.network_id is not None:
+        network = await get_network(session, data.network_id)
+        if network.municipality_id != budget_round.municipality_id or network.archived_at is not None:
+            raise InvalidInput("the network is not an active network of this municipality", field="network_id")
+        name = name or dict(network.name)
+        # Only a regional network has an area to restrict voting to.
+        area_restricted = area_restricted and network.kind == NetworkKind.REGIONAL.value
+    else:
+        area_restricted = False
+    clash = await session.exec(select(Budget).where(Budget.round_id == round_id, Budget.slug == data.slug))
+    if clash.first() is not None:
+        raise AlreadyExists(f"budget {data.slug!r} exists in this round", field="slug")
+    budget = Budget(
+        round_id=round_id,
+        network_id=data.network_id,
+        slug=data.slug,
+        name=name or {},
+        amount=data.amount,
+        ballot_format=data.ballot_format.value,
+        min_selections=data.min_selections,
+        max_selections=data.max_selections,
+        max_cost=data.max_cost,
+        max_points_per_project=data.max_points_per_project,
+        max_total_points=data.max_total_points,
+        rule=data.rule,
+        rule_params=data.rule_params,
+        tie_break=data.tie_break,
+        min_age=data.min_age,
+        area_restricted=area_restricted,
+        created_at=now,
+        updated_at=now,
+    )
+    check_budget(budget)
+    session.add(budget)
+    await session.flush()
+    await audit.record(
+        session, actor=actor.actor, action="budget.create", target=f"budget:{budget.id}", now=now,
+        details={"round_id": round_id, "slug": data.slug, "amount": data.amount, "rule": data.rule},
+    )
+    return budget
+
+
+async def update_budget(
+    session: AsyncSession, *, budget_id: int, data: BudgetUpdate, actor: Principal, now: datetime
+) -> Budget:
+    budget = await get_budget(session, budget_id)
+    await _editable_round(session, budget.round_id, actor)
+    changes = data.model_dump(exclude_unset=True)
+    for field, value in changes.items():
+        if field == "name":
+            budget.name = data.name.as_dict() if data.name else budget.name
+        elif field == "ballot_format":
+            budget.ballot_format = BallotFormat(value).value
+        else:
+            setattr(budget, field, value)
+    check_budget(budget)
+    budget.updated_at = now
+    session.add(budget)
+    await audit.record(
+        session, actor=actor.actor, action="budget.update", target=f"budget:{budget_id}", now=now,
+        details={"fields": sorted(changes)},
+    )
+    return budget
+
+
+async def delete_budget(session: AsyncSession, *, budget_id: int, actor: Principal, now: datetime) -> None:
+    budget = await get_budget(session, budget_id)
+    await _editable_round(session, budget.round_id, actor)
+    await session.delete(budget)
+    await audit.record(
+        session, actor=actor.actor, action="budget.delete", target=f"budget:{budget_id}", now=now,
+        details={"round_id": budget.round_id, "slug": budget.slug},
+    )
+
+
+async def _editable_round(session: AsyncSession, round_id: int, actor: Principal) -> BudgetRound:
+    budget_round = await lock_round(session, round_id)
+    ensure_manages_municipality(actor, budget_round.municipality_id)
+    if budget_round.frozen_at is not None:
+        raise RoundFrozen("the round's budgets are frozen: voting has opened")
+    return budget_round
+
+
+def check_budget(budget: Budget) -> None:
+    """Refuse limits that contradict each other or the ballot format."""
+    ballot_format = BallotFormat(budget.ballot_format)
+    formats = RULES.get(budget.rule)
+    if formats is None:
+        raise InvalidInput(f"unknown rule {budget.rule!r}; known: {', '.join(sorted(RULES))}", field="rule")
+    if ballot_format not in formats:
+        raise InvalidInput(f"rule {budget.rule!r} does not apply to {ballot_format.value} ballots", field="rule")
+    if budget.max_selections is not None and budget.max_selections < budget.min_selections:
+        raise InvalidInput("max_selections is below min_selections", field="max_selections")
+    if ballot_format is BallotFormat.CUMULATIVE:
+        _require(budget, "max_points_per_project", "max_total_points")
+    elif budget.max_points_per_project is not None or budget.max_total_points is not None:
+        raise InvalidInput("points limits apply only to cumulative ballots", field="max_total_points")
+    if ballot_format is not BallotFormat.KNAPSACK and budget.max_cost is not None:
+        raise InvalidInput("a cost cap applies only to knapsack ballots", field="max_cost")
+    if ballot_format is BallotFormat.KNAPSACK and budget.max_cost is None:
+        budget.max_cost = budget.amount
+    _check_rule_params(budget.rule_params)
+
+
+def _require(budget: Budget, *fields: str) -> None:
+    for field in fields:
+        if getattr(budget, field) is None:
+            raise InvalidInput(f"{budget.ballot_format} ballots need {field}", field=field)
+
+
+def _check_rule_params(params: dict[str, Any]) -> None:
+    for key, value in params.items():
+        if not isinstance(value, str | int | float | bool) or isinstance(value, float) and value != value:
+            raise InvalidInput(f"rule parameter {key!r} must be a plain number, string or boolean",
+                               field=f"rule_params.{key}")
+
+
+async def list_budgets(session: AsyncSession, *, round_id: int) -> Sequence[Budget]:
+    query = select(Budget).where(Budget.round_id == round_id).order_by(col(Budget.id))
+    return (await session.exec(query)).all()
+
+
+async def get_budget(session: AsyncSession, budget_id: int) -> Budget:
+    budget = await session.get(Budget, budget_id)
+    if budget is None:
+        raise NotFound(f"budget {budget_id} does not exist")
+    return budget

@@ -1,0 +1,49 @@
+"""Database engine, sessions and the per-request transaction."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from pb.settings import Settings
+
+SessionMaker = async_sessionmaker[AsyncSession]
+
+
+def create_engine(settings: Settings) -> AsyncEngine:
+    """Build the engine for the configured database; SQLite gets foreign keys and WAL."""
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, echo=settings.db_echo, connect_args={"timeout": 30})
+        event.listen(engine.sync_engine, "connect", _configure_sqlite)
+        return engine
+    return create_async_engine(
+        url, echo=settings.db_echo, pool_size=settings.db_pool_size, pool_pre_ping=True, max_overflow=10
+    )
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def create_sessionmaker(engine: AsyncEngine) -> SessionMaker:
+    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+async def transaction(sessionmaker: SessionMaker) -> AsyncIterator[AsyncSession]:
+    """One transaction per request: committed when the handler succeeds, rolled back when it raises."""
+    async with sessionmaker() as session, session.begin():
+        yield session

@@ -1,0 +1,188 @@
+"""Domain errors with stable codes, and their RFC 9457 problem-details rendering."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.exceptions import NotFoundException as LitestarNotFound
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import IntegrityError
+
+log = logging.getLogger("pb.errors")
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class PbError(Exception):
+    """A failure the caller can act on. Subclasses set ``code``, ``status`` and ``title``."""
+
+    code: ClassVar[str] = "error"
+    status: ClassVar[int] = 400
+    title: ClassVar[str] = "Bad request"
+
+    def __init__(self, detail: str, *, field: str | None = None, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.field = field
+        self.extra = extra
+
+
+class InvalidInput(PbError):
+    code = "invalid_input"
+    status = 422
+    title = "Invalid input"
+
+
+class NotFound(PbError):
+    code = "not_found"
+    status = 404
+    title = "Not found"
+
+
+class Unauthorized(PbError):
+    code = "unauthorized"
+    status = 401
+    title = "Authentication required"
+
+
+class Forbidden(PbError):
+    code = "forbidden"
+    status = 403
+    title = "Forbidden"
+
+
+class Conflict(PbError):
+    code = "conflict"
+    status = 409
+    title = "Conflict"
+
+
+class PhaseConflict(Conflict):
+    code = "phase_conflict"
+    title = "Not possible in the round's current phase"
+
+
+class RoundFrozen(Conflict):
+    code = "round_frozen"
+    title = "The round's configuration is frozen"
+
+
+class AlreadyExists(Conflict):
+    code = "already_exists"
+    title = "Already exists"
+
+
+def problem(
+    request: Request[Any, Any, Any],
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    field: str | None = None,
+    **extra: Any,
+) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {
+        "type": f"/problems/{code}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        "code": code,
+    }
+    if field is not None:
+        body["field"] = field
+    body.update(extra)
+    headers = {"Retry-After": "5"} if status in (429, 503) else None
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def handle_pb_error(request: Request[Any, Any, Any], exc: PbError) -> Response[dict[str, Any]]:
+    return problem(
+        request, status=exc.status, code=exc.code, title=exc.title, detail=exc.detail, field=exc.field, **exc.extra
+    )
+
+
+def _field_of(error: dict[str, Any]) -> str | None:
+    key = error.get("key")
+    return str(key) if key else None
+
+
+def handle_validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
+    errors = [
+        {"field": _field_of(e), "message": str(e.get("message", "invalid")), "source": e.get("source")}
+        for e in (exc.extra if isinstance(exc.extra, list) else [])
+        if isinstance(e, dict)
+    ]
+    first = errors[0] if errors else None
+    detail = f"{first['field']}: {first['message']}" if first and first["field"] else str(exc.detail)
+    return problem(
+        request,
+        status=422,
+        code="invalid_input",
+        title="Invalid input",
+        detail=detail,
+        field=first["field"] if first else None,
+        errors=errors,
+    )
+
+
+def handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
+    codes = {
+        NotAuthorizedException: ("unauthorized", "Authentication required"),
+        PermissionDeniedException: ("forbidden", "Forbidden"),
+        LitestarNotFound: ("not_found", "Not found"),
+    }
+    code, title = codes.get(type(exc), ("http_error", exc.__class__.__name__))
+    if exc.status_code == 405:
+        code, title = "method_not_allowed", "Method not allowed"
+    elif exc.status_code == 413:
+        code, title = "too_large", "Request body too large"
+    elif exc.status_code == 415:
+        code, title = "unsupported_media_type", "Unsupported media type"
+    elif exc.status_code == 400:
+        code, title = "bad_request", "Bad request"
+    return problem(request, status=exc.status_code, code=code, title=title, detail=str(exc.detail))
+
+
+def handle_integrity_error(request: Request[Any, Any, Any], exc: IntegrityError) -> Response[dict[str, Any]]:
+    # A constraint stopped a concurrent or duplicate write; the database text may name internals, so it is
+    # logged, not returned.
+    log.info("integrity error on %s %s: %s", request.method, request.url.path, type(exc.orig).__name__)
+    return problem(
+        request,
+        status=409,
+        code="conflict",
+        title="Conflict",
+        detail="the request conflicts with data already stored",
+    )
+
+
+def handle_internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path, exc_info=exc)
+    return problem(
+        request,
+        status=HTTP_500_INTERNAL_SERVER_ERROR,
+        code="internal_error",
+        title="Internal error",
+        detail="the server could not complete the request",
+    )
+
+
+EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
+    PbError: handle_pb_error,
+    ValidationException: handle_validation_error,
+    HTTPException: handle_http_error,
+    IntegrityError: handle_integrity_error,
+    Exception: handle_internal_error,
+}
+
+__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "MediaType"]

@@ -1,0 +1,25 @@
+"""Liveness and readiness: is the service up and can it reach its database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import get
+from litestar.datastructures import State
+from litestar.response import Response
+from sqlalchemy import text
+
+from pb import __version__
+from pb.db import SessionMaker
+
+
+@get("/health", tags=["health"])
+async def health(state: State) -> Response[dict[str, Any]]:
+    sessionmaker: SessionMaker = state.sessionmaker
+    try:
+        async with sessionmaker() as session:
+            await session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+    except Exception:  # any failure to reach the database means "not ready"; the reason goes to the log
+        return Response({"status": "unavailable", "database": "unreachable", "version": __version__},
+                        status_code=503, headers={"Retry-After": "5"})
+    return Response({"status": "ok", "database": "ok", "version": __version__})

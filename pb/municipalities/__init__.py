@@ -1,0 +1,1 @@
+"""Municipalities: the tenants of a pb deployment."""

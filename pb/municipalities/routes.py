@@ -1,0 +1,38 @@
+"""HTTP routes for municipalities."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from litestar import Controller, get, post
+from litestar.di import Provide
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from pb.auth.principal import Principal
+from pb.dependencies import provide_principal
+from pb.models import Municipality
+from pb.municipalities import service
+from pb.municipalities.schemas import MunicipalityCreate, MunicipalityPublic
+
+
+class MunicipalityController(Controller):
+    path = "/municipalities"
+    tags = ["municipalities"]
+
+    @get("/")
+    async def list_municipalities(self, db_session: AsyncSession) -> Sequence[MunicipalityPublic]:
+        return [MunicipalityPublic.model_validate(m) for m in await service.list_municipalities(db_session)]
+
+    @get("/{municipality_id:int}")
+    async def get_municipality(self, db_session: AsyncSession, municipality_id: int) -> MunicipalityPublic:
+        return MunicipalityPublic.model_validate(await service.get_municipality(db_session, municipality_id))
+
+    @post("/", dependencies={"principal": Provide(provide_principal)})
+    async def create_municipality(
+        self, db_session: AsyncSession, data: MunicipalityCreate, principal: Principal, now: datetime
+    ) -> MunicipalityPublic:
+        municipality: Municipality = await service.create_municipality(
+            db_session, data=data, actor=principal, now=now
+        )
+        return MunicipalityPublic.model_validate(municipality)

@@ -1,0 +1,1 @@
+"""Development networks: regional, theme and business networks with their areas."""

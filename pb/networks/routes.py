@@ -1,0 +1,53 @@
+"""HTTP routes for development networks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from litestar import Controller, get, patch, post
+from litestar.di import Provide
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from pb.auth.principal import Principal
+from pb.dependencies import provide_principal
+from pb.networks import service
+from pb.networks.schemas import NetworkCreate, NetworkPublic, NetworkUpdate
+
+AUTH = {"principal": Provide(provide_principal)}
+
+
+class NetworkController(Controller):
+    tags = ["networks"]
+
+    @get("/municipalities/{municipality_id:int}/networks")
+    async def list_networks(
+        self, db_session: AsyncSession, municipality_id: int, include_archived: bool = False
+    ) -> Sequence[NetworkPublic]:
+        networks = await service.list_networks(
+            db_session, municipality_id=municipality_id, include_archived=include_archived
+        )
+        return [NetworkPublic.model_validate(n) for n in networks]
+
+    @post("/municipalities/{municipality_id:int}/networks", dependencies=AUTH)
+    async def create_network(
+        self, db_session: AsyncSession, municipality_id: int, data: NetworkCreate, principal: Principal,
+        now: datetime,
+    ) -> NetworkPublic:
+        network = await service.create_network(
+            db_session, municipality_id=municipality_id, data=data, actor=principal, now=now
+        )
+        return NetworkPublic.model_validate(network)
+
+    @get("/networks/{network_id:int}")
+    async def get_network(self, db_session: AsyncSession, network_id: int) -> NetworkPublic:
+        return NetworkPublic.model_validate(await service.get_network(db_session, network_id))
+
+    @patch("/networks/{network_id:int}", dependencies=AUTH)
+    async def update_network(
+        self, db_session: AsyncSession, network_id: int, data: NetworkUpdate, principal: Principal, now: datetime
+    ) -> NetworkPublic:
+        network = await service.update_network(
+            db_session, network_id=network_id, data=data, actor=principal, now=now
+        )
+        return NetworkPublic.model_validate(network)

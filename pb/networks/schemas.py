@@ -1,0 +1,46 @@
+"""Network request and response bodies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field, model_validator
+
+from pb.models import NetworkKind
+from pb.schemas import District, Input, LocalizedName, LocalizedText, Output, PostalCode, Slug
+
+
+class NetworkCreate(Input):
+    slug: Slug
+    kind: NetworkKind
+    name: LocalizedName
+    description: LocalizedText = Field(default_factory=LocalizedText)
+    postal_codes: list[PostalCode] = Field(default_factory=list, max_length=500)
+    districts: list[District] = Field(default_factory=list, max_length=200)
+
+    @model_validator(mode="after")
+    def _regional_networks_cover_an_area(self) -> NetworkCreate:
+        if self.kind is NetworkKind.REGIONAL and not (self.postal_codes or self.districts):
+            raise ValueError("a regional network lists the postal codes or districts it covers")
+        return self
+
+
+class NetworkUpdate(Input):
+    name: LocalizedName | None = None
+    description: LocalizedText | None = None
+    postal_codes: list[PostalCode] | None = Field(default=None, max_length=500)
+    districts: list[District] | None = Field(default=None, max_length=200)
+    archived: bool | None = None
+
+
+class NetworkPublic(Output):
+    id: int
+    municipality_id: int
+    slug: str
+    kind: NetworkKind
+    name: dict[str, str]
+    description: dict[str, str]
+    postal_codes: list[str]
+    districts: list[str]
+    archived_at: datetime | None
+    created_at: datetime

@@ -1,0 +1,1 @@
+"""Budget rounds: the yearly cycle, its phase plan and its freeze when voting opens."""

@@ -1,0 +1,79 @@
+"""HTTP routes for budget rounds and their phases."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from litestar import Controller, get, patch, post, put
+from litestar.di import Provide
+from litestar.params import Parameter
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from pb.auth.principal import Principal
+from pb.dependencies import provide_principal
+from pb.models import Phase
+from pb.rounds import phases, service
+from pb.rounds.schemas import RoundCreate, RoundPublic, RoundUpdate, Schedule, TransitionPublic, TransitionRequest
+
+AUTH = {"principal": Provide(provide_principal)}
+
+
+class RoundController(Controller):
+    path = "/rounds"
+    tags = ["rounds"]
+
+    @get("/")
+    async def list_rounds(
+        self,
+        db_session: AsyncSession,
+        municipality_id: int | None = None,
+        phase: Phase | None = None,
+        limit: int = Parameter(default=50, ge=1, le=500),
+        offset: int = Parameter(default=0, ge=0),
+    ) -> Sequence[RoundPublic]:
+        rounds = await service.list_rounds(
+            db_session, municipality_id=municipality_id, phase=phase, limit=limit, offset=offset
+        )
+        return [await service.round_public(db_session, r) for r in rounds]
+
+    @post("/", dependencies=AUTH)
+    async def create_round(
+        self, db_session: AsyncSession, data: RoundCreate, principal: Principal, now: datetime
+    ) -> RoundPublic:
+        budget_round = await service.create_round(db_session, data=data, actor=principal, now=now)
+        return await service.round_public(db_session, budget_round)
+
+    @get("/{round_id:int}")
+    async def get_round(self, db_session: AsyncSession, round_id: int) -> RoundPublic:
+        return await service.round_public(db_session, await service.get_round(db_session, round_id))
+
+    @patch("/{round_id:int}", dependencies=AUTH)
+    async def update_round(
+        self, db_session: AsyncSession, round_id: int, data: RoundUpdate, principal: Principal, now: datetime
+    ) -> RoundPublic:
+        budget_round = await service.update_round(
+            db_session, round_id=round_id, data=data, actor=principal, now=now
+        )
+        return await service.round_public(db_session, budget_round)
+
+    @put("/{round_id:int}/schedule", dependencies=AUTH)
+    async def set_schedule(
+        self, db_session: AsyncSession, round_id: int, data: Schedule, principal: Principal, now: datetime
+    ) -> RoundPublic:
+        budget_round = await service.set_schedule(
+            db_session, round_id=round_id, schedule=data, actor=principal, now=now
+        )
+        return await service.round_public(db_session, budget_round)
+
+    @post("/{round_id:int}/transitions", dependencies=AUTH, status_code=200)
+    async def transition(
+        self, db_session: AsyncSession, round_id: int, data: TransitionRequest, principal: Principal,
+        now: datetime,
+    ) -> RoundPublic:
+        budget_round = await phases.transition(db_session, round_id=round_id, to=data.to, actor=principal, now=now)
+        return await service.round_public(db_session, budget_round)
+
+    @get("/{round_id:int}/transitions")
+    async def list_transitions(self, db_session: AsyncSession, round_id: int) -> Sequence[TransitionPublic]:
+        return [TransitionPublic.model_validate(t) for t in await service.transitions_of(db_session, round_id)]

@@ -1,0 +1,94 @@
+"""Budget round request and response bodies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import AwareDatetime, Field, model_validator
+
+from pb.models import PHASES, Phase
+from pb.schemas import Input, LocalizedName, Output, Slug
+
+
+class PhaseWindow(Input):
+    phase: Phase
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> PhaseWindow:
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        return self
+
+
+class Schedule(Input):
+    """The phase plan: windows in phase order, none overlapping; draft needs none."""
+
+    phases: list[PhaseWindow] = Field(max_length=len(PHASES))
+
+    @model_validator(mode="after")
+    def _ordered_and_disjoint(self) -> Schedule:
+        order = [PHASES.index(w.phase) for w in self.phases]
+        if Phase.DRAFT in (w.phase for w in self.phases):
+            raise ValueError("the draft phase has no window: it lasts until the next phase starts")
+        if order != sorted(set(order)):
+            raise ValueError("phases must be listed once each, in phase order")
+        for earlier, later in zip(self.phases, self.phases[1:], strict=False):
+            if later.starts_at < earlier.ends_at:
+                raise ValueError(f"{later.phase} starts before {earlier.phase} ends")
+        return self
+
+
+class RoundCreate(Input):
+    municipality_id: int
+    slug: Slug
+    year: int = Field(ge=2000, le=2200)
+    name: LocalizedName
+    min_age: int = Field(default=15, ge=0, le=120)
+    residence_required: bool = True
+    allow_revoting: bool = True
+    schedule: Schedule | None = None
+
+
+class RoundUpdate(Input):
+    name: LocalizedName | None = None
+    min_age: int | None = Field(default=None, ge=0, le=120)
+    residence_required: bool | None = None
+    allow_revoting: bool | None = None
+
+
+class TransitionRequest(Input):
+    to: Phase
+
+
+class PhaseWindowPublic(Output):
+    phase: Phase
+    starts_at: datetime
+    ends_at: datetime
+
+
+class RoundPublic(Output):
+    id: int
+    municipality_id: int
+    slug: str
+    year: int
+    name: dict[str, str]
+    phase: Phase
+    min_age: int
+    residence_required: bool
+    allow_revoting: bool
+    config_hash: str | None
+    frozen_at: datetime | None
+    schedule: list[PhaseWindowPublic]
+    budget_count: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class TransitionPublic(Output):
+    from_phase: Phase
+    to_phase: Phase
+    trigger: str
+    actor: str
+    at: datetime

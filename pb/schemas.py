@@ -1,0 +1,64 @@
+"""Building blocks shared by the API's request and response bodies."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+Language = Literal["fi", "sv", "en"]
+LANGUAGES: tuple[Language, ...] = ("fi", "sv", "en")
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control_characters(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=1, max_length=64)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_no_control_characters),
+]
+Text = Annotated[str, StringConstraints(max_length=10_000), AfterValidator(_no_control_characters)]
+PostalCode = Annotated[str, StringConstraints(pattern=r"^\d{5}$")]
+District = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class Input(BaseModel):
+    """A request body: unknown fields are refused, so a typo never passes silently."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Output(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class LocalizedName(Input):
+    """A name in Finnish, and where the municipality uses them, Swedish and English."""
+
+    fi: Name
+    sv: Name | None = None
+    en: Name | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        return self.model_dump(exclude_none=True)
+
+
+class LocalizedText(Input):
+    fi: Text = ""
+    sv: Text | None = None
+    en: Text | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        return self.model_dump(exclude_none=True)
+
+
+class Page(Input):
+    limit: int = Field(default=50, ge=1, le=500)
+    offset: int = Field(default=0, ge=0)
