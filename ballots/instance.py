@@ -38,7 +38,7 @@ class Project:
     cost: Money
     name: str = ""
     attributes: Mapping[str, str] = field(default_factory=no_mapping, hash=False)
-    """The other columns of the project as given (category, target, votes, selected...), kept for round trips."""
+    """The project's other columns as given (category, votes, selected...), kept for round trips."""
 
 
 @dataclass(frozen=True, slots=True)
