@@ -13,9 +13,11 @@ A project's *support* is the sum of its utilities over all voters: approvals, po
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -79,6 +81,18 @@ def ordinal_k(instance: Instance, profile: Profile, ordinal_points: int | None =
     return max((len(b.choices) for b in profile.ballots), default=0)
 
 
+def _canonical(
+    choices: tuple[str, ...], points: tuple[int, ...], index: dict[str, int], k: int | None
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """A ballot as (project indices, utilities): ranked for ordinal ballots (``k`` given), else sorted."""
+    if k is not None:
+        return tuple([index[c] for c in choices]), tuple([max(k - r, 0) for r in range(len(choices))])
+    if not points:
+        return tuple(sorted([index[c] for c in choices])), (1,) * len(choices)
+    pairs = sorted(zip([index[c] for c in choices], points, strict=True))
+    return tuple([j for j, _ in pairs]), tuple([u for _, u in pairs])
+
+
 def compile_profile(
     instance: Instance, profile: Profile, *, ordinal_points: int | None = None
 ) -> CompiledProfile:
@@ -90,24 +104,15 @@ def compile_profile(
     raw = Counter((b.choices, b.points) for b in profile.ballots)
     groups: Counter[tuple[tuple[int, ...], tuple[int, ...]]] = Counter()
     for (choices, points), n in raw.items():
-        indices = [index[c] for c in choices]
-        utilities: list[int]
-        if ordinal:
-            utilities = [max(k - position, 0) for position in range(len(indices))]
-        elif points:
-            utilities = list(points)
-        else:
-            utilities = [1] * len(indices)
-        if not ordinal:
-            pairs = sorted(zip(indices, utilities, strict=True))
-            indices, utilities = [i for i, _ in pairs], [u for _, u in pairs]
-        groups[tuple(indices), tuple(utilities)] += n
-    ordered = sorted(groups.items())
+        groups[_canonical(choices, points, index, k if ordinal else None)] += n
+    # Any fixed order would do; comparing machine bytes is several times faster than comparing tuples.
+    ordered = sorted(groups.items(), key=lambda kv: array("q", kv[0][0] + kv[0][1]).tobytes())
     lengths = np.array([len(key[0]) for key, _ in ordered], dtype=np.int64)
     offsets = np.zeros(len(ordered) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
-    items = np.fromiter((j for key, _ in ordered for j in key[0]), dtype=np.int64, count=int(offsets[-1]))
-    utility = np.fromiter((u for key, _ in ordered for u in key[1]), dtype=np.int64, count=int(offsets[-1]))
+    size = int(offsets[-1])
+    items = np.fromiter(chain.from_iterable(key[0] for key, _ in ordered), dtype=np.int64, count=size)
+    utility = np.fromiter(chain.from_iterable(key[1] for key, _ in ordered), dtype=np.int64, count=size)
     multiplicity = np.array([n for _, n in ordered], dtype=np.int64)
     weights = np.repeat(multiplicity, lengths)
     support = np.zeros(len(index), dtype=np.int64)

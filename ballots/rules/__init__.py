@@ -20,6 +20,7 @@ from ballots.rules.registry import (
 RULE_MODULES = (
     "greedy",
     "phragmen",
+    "max_welfare",
     # "equal_shares",
 )
 
