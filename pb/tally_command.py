@@ -1,0 +1,126 @@
+"""``pb tally``: apply a rule to a Pabulib file and show the outcome with its explanation."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ballots.outcome import Outcome
+from ballots.pabulib import PabulibError, parse_pabulib
+from ballots.rules import RULES, RuleError
+from ballots.rules import tally as run_rule
+from ballots.rules.explain import amount
+from ballots.tiebreak import TIE_BREAKS, UnknownTieBreak
+
+COMPLETIONS = ("none", "add1", "greedy", "add1-greedy")
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready copy: integral amounts become ints, other fractions decimal strings."""
+    if isinstance(value, Fraction):
+        return value.numerator if value.denominator == 1 else str(float(value))
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def outcome_json(outcome: Outcome) -> dict[str, Any]:
+    """The outcome as one JSON object: selection, money, parameters, ties and every project's reason."""
+    return {
+        "rule": outcome.rule,
+        "parameters": _plain(dict(outcome.parameters)),
+        "tie_break": outcome.tie_break,
+        "seed": outcome.seed,
+        "selected": list(outcome.selected),
+        "total_cost": _plain(outcome.total_cost),
+        "budget": _plain(outcome.budget),
+        "leftover": _plain(outcome.leftover),
+        "ties": [
+            {"step": t.step, "candidates": list(t.candidates), "chosen": t.chosen, "by": t.by}
+            for t in outcome.ties
+        ],
+        "projects": [
+            {
+                "id": r.project_id,
+                "status": r.status,
+                "support": _plain(r.support),
+                "reason": r.reason,
+                "details": _plain(dict(r.details)),
+            }
+            for r in outcome.projects
+        ],
+    }
+
+
+def outcome_table(outcome: Outcome) -> str:
+    """The outcome for people: a header, one line per project, then the ties."""
+    params = ", ".join(
+        f"{k}={amount(v) if isinstance(v, Fraction) else v}" for k, v in outcome.parameters.items()
+    )
+    seed = f", seed {outcome.seed}" if outcome.seed is not None else ""
+    lines = [
+        f"rule {outcome.rule}"
+        + (f" ({params})" if params else "")
+        + f"; tie-break {outcome.tie_break}{seed}",
+        f"funded {len(outcome.selected)} projects for {amount(outcome.total_cost)}"
+        f" of {amount(outcome.budget)} ({amount(outcome.leftover)} left)",
+        "",
+    ]
+    width = max((len(r.project_id) for r in outcome.projects), default=2)
+    for r in outcome.projects:
+        mark = "+" if r.status == "funded" else "-"
+        lines.append(f"{mark} {r.project_id:<{width}}  {amount(r.support):>12}  {r.reason}")
+    for t in outcome.ties:
+        lines.append(f"tie at step {t.step} among {', '.join(t.candidates)}: {t.chosen} chosen by {t.by}")
+    return "\n".join(lines)
+
+
+@click.command("tally")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--rule", required=True, help=f"One of: {', '.join(sorted(RULES))}.")
+@click.option("--completion", type=click.Choice(COMPLETIONS), help="Completion for equal-shares.")
+@click.option("--tie-break", type=click.Choice(TIE_BREAKS), default="default", show_default=True)
+@click.option("--seed", type=int, help="Seed of the default tie-break's lot (0 if not given).")
+@click.option("--compat", type=click.Choice(["pb", "pabutools"]), default="pb", show_default=True)
+@click.option("--threshold", help="Minimum support for greedy-threshold (default: META).")
+@click.option("--ordinal-points", type=int, help="Points of a first choice on ranked ballots.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+def tally(
+    file: Path,
+    rule: str,
+    completion: str | None,
+    tie_break: str,
+    seed: int | None,
+    compat: str,
+    threshold: str | None,
+    ordinal_points: int | None,
+    as_json: bool,
+) -> None:
+    """Tally the Pabulib FILE with RULE and explain the outcome."""
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {file}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{file} is not UTF-8 text: {exc.reason}") from exc
+    try:
+        instance, profile = parse_pabulib(text)
+    except PabulibError as exc:
+        raise click.ClickException(f"{file}: {exc}") from exc
+    params = {"completion": completion, "threshold": threshold, "ordinal_points": ordinal_points}
+    try:
+        outcome = run_rule(
+            instance, profile, rule=rule, tie_break=tie_break, seed=seed, compat=compat, **params
+        )
+    except (RuleError, UnknownTieBreak) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(outcome_json(outcome), ensure_ascii=False))
+    else:
+        click.echo(outcome_table(outcome))
