@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar import Request
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb.auth.principal import Principal
@@ -18,6 +19,12 @@ from pb.settings import Settings
 
 Clock = Callable[[], datetime]
 
+# Handler parameters that Litestar fills by name from the app's dependencies.
+DbSession = NamedDependency[AsyncSession]
+Now = NamedDependency[datetime]
+Caller = NamedDependency[Principal]
+AppSettings = NamedDependency[Settings]
+
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
@@ -25,7 +32,7 @@ def system_clock() -> datetime:
 
 async def provide_db_session(state: State) -> AsyncIterator[AsyncSession]:
     sessionmaker: SessionMaker = state.sessionmaker
-    async for session in transaction(sessionmaker):
+    async with transaction(sessionmaker) as session:
         yield session
 
 
@@ -48,7 +55,7 @@ def bearer_token(request: Request[Any, Any, Any]) -> str | None:
 
 
 async def provide_principal(
-    request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings, now: datetime
+    request: Request[Any, Any, Any], db_session: DbSession, settings: AppSettings, now: Now
 ) -> Principal:
     """The authenticated caller; a missing or bad token is 401."""
     token = bearer_token(request)

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 from litestar import Controller, delete, get, patch, post
 from litestar.di import Provide
-from sqlmodel.ext.asyncio.session import AsyncSession
+from litestar.params import FromPath, JSONBody
 
-from pb.auth.principal import Principal
 from pb.budgets import service
 from pb.budgets.schemas import BudgetCreate, BudgetPublic, BudgetUpdate
-from pb.dependencies import provide_principal
+from pb.dependencies import Caller, DbSession, Now, provide_principal
 from pb.rounds.service import get_round
 
 AUTH = {"principal": Provide(provide_principal)}
@@ -22,30 +20,30 @@ class BudgetController(Controller):
     tags = ["budgets"]
 
     @get("/rounds/{round_id:int}/budgets")
-    async def list_budgets(self, db_session: AsyncSession, round_id: int) -> Sequence[BudgetPublic]:
+    async def list_budgets(self, db_session: DbSession, round_id: FromPath[int]) -> Sequence[BudgetPublic]:
         await get_round(db_session, round_id)
         return [BudgetPublic.model_validate(b) for b in await service.list_budgets(db_session, round_id=round_id)]
 
     @post("/rounds/{round_id:int}/budgets", dependencies=AUTH)
     async def create_budget(
-        self, db_session: AsyncSession, round_id: int, data: BudgetCreate, principal: Principal, now: datetime
+        self, db_session: DbSession, round_id: FromPath[int], data: JSONBody[BudgetCreate], principal: Caller, now: Now
     ) -> BudgetPublic:
         budget = await service.create_budget(db_session, round_id=round_id, data=data, actor=principal, now=now)
         return BudgetPublic.model_validate(budget)
 
     @get("/budgets/{budget_id:int}")
-    async def get_budget(self, db_session: AsyncSession, budget_id: int) -> BudgetPublic:
+    async def get_budget(self, db_session: DbSession, budget_id: FromPath[int]) -> BudgetPublic:
         return BudgetPublic.model_validate(await service.get_budget(db_session, budget_id))
 
     @patch("/budgets/{budget_id:int}", dependencies=AUTH)
     async def update_budget(
-        self, db_session: AsyncSession, budget_id: int, data: BudgetUpdate, principal: Principal, now: datetime
+        self, db_session: DbSession, budget_id: FromPath[int], data: JSONBody[BudgetUpdate], principal: Caller, now: Now
     ) -> BudgetPublic:
         budget = await service.update_budget(db_session, budget_id=budget_id, data=data, actor=principal, now=now)
         return BudgetPublic.model_validate(budget)
 
     @delete("/budgets/{budget_id:int}", dependencies=AUTH)
     async def delete_budget(
-        self, db_session: AsyncSession, budget_id: int, principal: Principal, now: datetime
+        self, db_session: DbSession, budget_id: FromPath[int], principal: Caller, now: Now
     ) -> None:
         await service.delete_budget(db_session, budget_id=budget_id, actor=principal, now=now)

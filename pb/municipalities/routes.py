@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 from litestar import Controller, get, post
 from litestar.di import Provide
-from sqlmodel.ext.asyncio.session import AsyncSession
+from litestar.params import FromPath, JSONBody
 
-from pb.auth.principal import Principal
-from pb.dependencies import provide_principal
+from pb.dependencies import Caller, DbSession, Now, provide_principal
 from pb.models import Municipality
 from pb.municipalities import service
 from pb.municipalities.schemas import MunicipalityCreate, MunicipalityPublic
@@ -21,16 +19,16 @@ class MunicipalityController(Controller):
     tags = ["municipalities"]
 
     @get("/")
-    async def list_municipalities(self, db_session: AsyncSession) -> Sequence[MunicipalityPublic]:
+    async def list_municipalities(self, db_session: DbSession) -> Sequence[MunicipalityPublic]:
         return [MunicipalityPublic.model_validate(m) for m in await service.list_municipalities(db_session)]
 
     @get("/{municipality_id:int}")
-    async def get_municipality(self, db_session: AsyncSession, municipality_id: int) -> MunicipalityPublic:
+    async def get_municipality(self, db_session: DbSession, municipality_id: FromPath[int]) -> MunicipalityPublic:
         return MunicipalityPublic.model_validate(await service.get_municipality(db_session, municipality_id))
 
     @post("/", dependencies={"principal": Provide(provide_principal)})
     async def create_municipality(
-        self, db_session: AsyncSession, data: MunicipalityCreate, principal: Principal, now: datetime
+        self, db_session: DbSession, data: JSONBody[MunicipalityCreate], principal: Caller, now: Now
     ) -> MunicipalityPublic:
         municipality: Municipality = await service.create_municipality(
             db_session, data=data, actor=principal, now=now

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 from litestar import Controller, get, patch, post
 from litestar.di import Provide
-from sqlmodel.ext.asyncio.session import AsyncSession
+from litestar.params import FromPath, FromQuery, JSONBody
 
-from pb.auth.principal import Principal
-from pb.dependencies import provide_principal
+from pb.dependencies import Caller, DbSession, Now, provide_principal
 from pb.networks import service
 from pb.networks.schemas import NetworkCreate, NetworkPublic, NetworkUpdate
 
@@ -22,7 +20,7 @@ class NetworkController(Controller):
 
     @get("/municipalities/{municipality_id:int}/networks")
     async def list_networks(
-        self, db_session: AsyncSession, municipality_id: int, include_archived: bool = False
+        self, db_session: DbSession, municipality_id: FromPath[int], include_archived: FromQuery[bool] = False
     ) -> Sequence[NetworkPublic]:
         networks = await service.list_networks(
             db_session, municipality_id=municipality_id, include_archived=include_archived
@@ -31,8 +29,8 @@ class NetworkController(Controller):
 
     @post("/municipalities/{municipality_id:int}/networks", dependencies=AUTH)
     async def create_network(
-        self, db_session: AsyncSession, municipality_id: int, data: NetworkCreate, principal: Principal,
-        now: datetime,
+        self, db_session: DbSession, municipality_id: FromPath[int], data: JSONBody[NetworkCreate], principal: Caller,
+        now: Now,
     ) -> NetworkPublic:
         network = await service.create_network(
             db_session, municipality_id=municipality_id, data=data, actor=principal, now=now
@@ -40,12 +38,12 @@ class NetworkController(Controller):
         return NetworkPublic.model_validate(network)
 
     @get("/networks/{network_id:int}")
-    async def get_network(self, db_session: AsyncSession, network_id: int) -> NetworkPublic:
+    async def get_network(self, db_session: DbSession, network_id: FromPath[int]) -> NetworkPublic:
         return NetworkPublic.model_validate(await service.get_network(db_session, network_id))
 
     @patch("/networks/{network_id:int}", dependencies=AUTH)
     async def update_network(
-        self, db_session: AsyncSession, network_id: int, data: NetworkUpdate, principal: Principal, now: datetime
+        self, db_session: DbSession, network_id: FromPath[int], data: JSONBody[NetworkUpdate], principal: Caller, now: Now
     ) -> NetworkPublic:
         network = await service.update_network(
             db_session, network_id=network_id, data=data, actor=principal, now=now

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from typing import Annotated
 
 from litestar import Controller, get, patch, post, put
 from litestar.di import Provide
-from litestar.params import Parameter
-from sqlmodel.ext.asyncio.session import AsyncSession
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from pb.auth.principal import Principal
-from pb.dependencies import provide_principal
+from pb.dependencies import Caller, DbSession, Now, provide_principal
 from pb.models import Phase
 from pb.rounds import phases, service
 from pb.rounds.schemas import RoundCreate, RoundPublic, RoundUpdate, Schedule, TransitionPublic, TransitionRequest
@@ -26,11 +24,11 @@ class RoundController(Controller):
     @get("/")
     async def list_rounds(
         self,
-        db_session: AsyncSession,
-        municipality_id: int | None = None,
-        phase: Phase | None = None,
-        limit: int = Parameter(default=50, ge=1, le=500),
-        offset: int = Parameter(default=0, ge=0),
+        db_session: DbSession,
+        municipality_id: FromQuery[int | None] = None,
+        phase: FromQuery[Phase | None] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> Sequence[RoundPublic]:
         rounds = await service.list_rounds(
             db_session, municipality_id=municipality_id, phase=phase, limit=limit, offset=offset
@@ -39,18 +37,18 @@ class RoundController(Controller):
 
     @post("/", dependencies=AUTH)
     async def create_round(
-        self, db_session: AsyncSession, data: RoundCreate, principal: Principal, now: datetime
+        self, db_session: DbSession, data: JSONBody[RoundCreate], principal: Caller, now: Now
     ) -> RoundPublic:
         budget_round = await service.create_round(db_session, data=data, actor=principal, now=now)
         return await service.round_public(db_session, budget_round)
 
     @get("/{round_id:int}")
-    async def get_round(self, db_session: AsyncSession, round_id: int) -> RoundPublic:
+    async def get_round(self, db_session: DbSession, round_id: FromPath[int]) -> RoundPublic:
         return await service.round_public(db_session, await service.get_round(db_session, round_id))
 
     @patch("/{round_id:int}", dependencies=AUTH)
     async def update_round(
-        self, db_session: AsyncSession, round_id: int, data: RoundUpdate, principal: Principal, now: datetime
+        self, db_session: DbSession, round_id: FromPath[int], data: JSONBody[RoundUpdate], principal: Caller, now: Now
     ) -> RoundPublic:
         budget_round = await service.update_round(
             db_session, round_id=round_id, data=data, actor=principal, now=now
@@ -59,7 +57,7 @@ class RoundController(Controller):
 
     @put("/{round_id:int}/schedule", dependencies=AUTH)
     async def set_schedule(
-        self, db_session: AsyncSession, round_id: int, data: Schedule, principal: Principal, now: datetime
+        self, db_session: DbSession, round_id: FromPath[int], data: JSONBody[Schedule], principal: Caller, now: Now
     ) -> RoundPublic:
         budget_round = await service.set_schedule(
             db_session, round_id=round_id, schedule=data, actor=principal, now=now
@@ -68,12 +66,12 @@ class RoundController(Controller):
 
     @post("/{round_id:int}/transitions", dependencies=AUTH, status_code=200)
     async def transition(
-        self, db_session: AsyncSession, round_id: int, data: TransitionRequest, principal: Principal,
-        now: datetime,
+        self, db_session: DbSession, round_id: FromPath[int], data: JSONBody[TransitionRequest], principal: Caller,
+        now: Now,
     ) -> RoundPublic:
         budget_round = await phases.transition(db_session, round_id=round_id, to=data.to, actor=principal, now=now)
         return await service.round_public(db_session, budget_round)
 
     @get("/{round_id:int}/transitions")
-    async def list_transitions(self, db_session: AsyncSession, round_id: int) -> Sequence[TransitionPublic]:
+    async def list_transitions(self, db_session: DbSession, round_id: FromPath[int]) -> Sequence[TransitionPublic]:
         return [TransitionPublic.model_validate(t) for t in await service.transitions_of(db_session, round_id)]

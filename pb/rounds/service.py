@@ -157,7 +157,7 @@ async def round_public(session: AsyncSession, budget_round: BudgetRound) -> Roun
     ).one()
     return RoundPublic.model_validate(
         {
-            **budget_round.model_dump(),
+            **{name: getattr(budget_round, name) for name in BudgetRound.model_fields},
             "schedule": [PhaseWindowPublic.model_validate(w) for w in windows],
             "budget_count": count,
         }

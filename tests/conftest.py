@@ -1,0 +1,184 @@
+"""Test set-up shared by every test: databases on both backends, the app, a clock, tokens.
+
+Every database test runs twice, on the embedded SQLite and on PostgreSQL, each time on a fresh database
+cloned from one migrated once per run, so tests are isolated and see real commits and constraints.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from litestar import Litestar
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from pb.app import create_app
+from pb.auth.tokens import issue_token
+from pb.db import create_engine, create_sessionmaker
+from pb.migrate import upgrade
+from pb.models import Role
+from pb.settings import Settings
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+POSTGRES_URL = os.environ.get("PB_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
+RUN_ID = uuid.uuid4().hex[:8]
+TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256-0123456789"
+
+
+def _plain_dsn(url: str, database: str | None = None) -> str:
+    parsed = make_url(url).set(drivername="postgresql")
+    if database is not None:
+        parsed = parsed.set(database=database)
+    return parsed.render_as_string(hide_password=False)
+
+
+async def _admin_execute(*statements: str) -> None:
+    connection = await asyncpg.connect(_plain_dsn(POSTGRES_URL), timeout=5)
+    try:
+        for statement in statements:
+            await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def _postgres_reachable() -> str | None:
+    try:
+        asyncio.run(_admin_execute("SELECT 1"))
+    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """A migrated PostgreSQL database to clone; skips (fails in CI) when no server answers."""
+    problem = _postgres_reachable()
+    if problem is not None:
+        message = f"PostgreSQL at {POSTGRES_URL} is not reachable ({problem}); set PB_TEST_POSTGRES_URL"
+        if IN_CI:
+            pytest.fail(message + " — CI requires the PostgreSQL tests")
+        pytest.skip(message)
+    name = f"pb_test_{RUN_ID}_template"
+    asyncio.run(_admin_execute(f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"'))
+    upgrade(str(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)))
+    yield name
+    asyncio.run(_drop_run_databases())
+
+
+async def _drop_run_databases() -> None:
+    connection = await asyncpg.connect(_plain_dsn(POSTGRES_URL), timeout=5)
+    try:
+        names = await connection.fetch("SELECT datname FROM pg_database WHERE datname LIKE $1", f"pb_test_{RUN_ID}_%")
+        for row in names:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{row["datname"]}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite") / "template.sqlite3"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, migrated database of the test's backend."""
+    if backend == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "pb.sqlite3"
+        shutil.copyfile(template, path)
+        return f"sqlite+aiosqlite:///{path}"
+    template_name: str = request.getfixturevalue("postgres_template")
+    name = f"pb_test_{RUN_ID}_{uuid.uuid4().hex[:10]}"
+    asyncio.run(_admin_execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"'))
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(env="test", database_url=database_url, secret_key=TEST_SECRET)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    db_engine = create_engine(settings)
+    yield db_engine
+    await db_engine.dispose()
+
+
+@dataclass
+class Clock:
+    """A clock tests move by hand."""
+
+    now: datetime = field(default_factory=lambda: datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def app(settings: Settings, engine: AsyncEngine, clock: Clock) -> Litestar:
+    return create_app(settings, engine=engine, clock=clock, run_scheduler=False)
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    # The app's lifespan only starts the scheduler (off here) and owns no engine in tests, so it is not
+    # entered: pytest-asyncio tears fixtures down in another task, which anyio's lifespan scope forbids.
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://pb.test") as http:
+        yield http
+
+
+@dataclass
+class Tokens:
+    """Mints API tokens for the test's database."""
+
+    settings: Settings
+    engine: AsyncEngine
+    clock: Clock
+
+    async def mint(
+        self, role: Role | str, *, municipality_id: int | None = None, network_id: int | None = None,
+        subject: str | None = None,
+    ) -> str:
+        role = Role(role)
+        async with create_sessionmaker(self.engine)() as session, session.begin():
+            token, _ = await issue_token(
+                session, self.settings, subject=subject or f"{role.value}-{uuid.uuid4().hex[:6]}", role=role,
+                now=self.clock(), municipality_id=municipality_id, network_id=network_id,
+            )
+        return token
+
+    async def headers(self, role: Role | str, **scope: int | None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {await self.mint(role, **scope)}"}  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def tokens(settings: Settings, engine: AsyncEngine, clock: Clock) -> Tokens:
+    return Tokens(settings, engine, clock)

@@ -1,0 +1,45 @@
+"""Data for tests, created through the services so it obeys the same rules as real data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import select
+
+from pb.db import create_sessionmaker
+from pb.demo import load_demo
+from pb.models import Budget, Network
+from pb.municipalities.schemas import MunicipalityCreate
+from pb.municipalities.service import create_municipality
+from pb.demo import DEMO_ACTOR
+
+
+@dataclass(frozen=True)
+class DemoWorld:
+    """The demo's Tuusula round, plus another municipality to test tenant boundaries."""
+
+    municipality_id: int
+    round_id: int
+    network_ids: dict[str, int]
+    budget_ids: dict[str, int]
+    other_municipality_id: int
+
+
+async def demo_world(engine: AsyncEngine, *, now: datetime) -> DemoWorld:
+    async with create_sessionmaker(engine)() as session, session.begin():
+        budget_round = await load_demo(session, now=now)
+        other = await create_municipality(session, data=MunicipalityCreate.model_validate(
+            {"slug": "jarvenpaa", "code": "186", "name": {"fi": "Järvenpää", "sv": "Träskända"},
+             "languages": ["fi"]}), actor=DEMO_ACTOR, now=now)
+        networks = (await session.exec(select(Network).where(Network.municipality_id == budget_round.municipality_id))).all()
+        budgets = (await session.exec(select(Budget).where(Budget.round_id == budget_round.id))).all()
+        assert budget_round.id is not None and other.id is not None
+        return DemoWorld(
+            municipality_id=budget_round.municipality_id,
+            round_id=budget_round.id,
+            network_ids={n.slug: n.id for n in networks if n.id is not None},
+            budget_ids={b.slug: b.id for b in budgets if b.id is not None},
+            other_municipality_id=other.id,
+        )
