@@ -25,6 +25,7 @@ from pb.errors import EXCEPTION_HANDLERS
 from pb.health import health
 from pb.municipalities.routes import MunicipalityController
 from pb.networks.routes import NetworkController
+from pb.projects.routes import ProjectController
 from pb.rounds.routes import RoundController
 from pb.scheduler import run_schedule
 from pb.settings import Settings
@@ -70,7 +71,9 @@ def create_app(
                 await db_engine.dispose()
 
     return Litestar(
-        route_handlers=[health, MunicipalityController, NetworkController, RoundController, BudgetController],
+        route_handlers=[
+            health, MunicipalityController, NetworkController, RoundController, BudgetController, ProjectController,
+        ],
         dependencies={
             "db_session": Provide(provide_db_session),
             "now": Provide(provide_now, sync_to_thread=False),

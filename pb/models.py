@@ -192,6 +192,28 @@ class Budget(SQLModel, table=True):
     updated_at: datetime = utc_column()
 
 
+class BallotProject(SQLModel, table=True):
+    """A project on a budget's ballot, with the cost the municipality has confirmed."""
+
+    __tablename__ = "ballot_project"
+    __table_args__ = (
+        sa.UniqueConstraint("budget_id", "code"),
+        sa.CheckConstraint("cost > 0", name="cost_positive"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    budget_id: int = Field(foreign_key="budget.id", index=True)
+    code: str = Field(max_length=32)
+    """The project's id on the ballot and in exports (Pabulib project_id): short, stable, public."""
+    title: dict[str, str] = Field(sa_type=JSONType)
+    description: dict[str, str] = Field(sa_type=JSONType)
+    cost: int = Field(sa_type=sa.BigInteger)
+    proposal_id: int | None = Field(default=None, index=True)
+    """The proposal it grew from, where it came through deliberation."""
+    created_at: datetime = utc_column()
+    updated_at: datetime = utc_column()
+
+
 class ApiToken(SQLModel, table=True):
     """An issued API token, kept so that it can be listed and revoked."""
 

@@ -13,7 +13,7 @@ from pb import audit
 from pb.auth.principal import Principal, ensure_manages_municipality
 from pb.budgets.schemas import BudgetCreate, BudgetUpdate
 from pb.errors import AlreadyExists, InvalidInput, NotFound, RoundFrozen
-from pb.models import BallotFormat, Budget, BudgetRound, NetworkKind
+from pb.models import BallotFormat, BallotProject, Budget, BudgetRound, NetworkKind
 from pb.networks.service import get_network
 from pb.rounds.service import lock_round
 
@@ -103,6 +103,9 @@ async def update_budget(
 async def delete_budget(session: AsyncSession, *, budget_id: int, actor: Principal, now: datetime) -> None:
     budget = await get_budget(session, budget_id)
     await _editable_round(session, budget.round_id, actor)
+    for project in (await session.exec(select(BallotProject).where(BallotProject.budget_id == budget_id))).all():
+        await session.delete(project)
+    await session.flush()
     await session.delete(budget)
     await audit.record(
         session, actor=actor.actor, action="budget.delete", target=f"budget:{budget_id}", now=now,

@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb.models import Budget, BudgetRound, Network, Phase, RoundPhase
+from pb.models import BallotProject, Budget, BudgetRound, Network, Phase, RoundPhase
 
 # Fields that decide who votes on what and how it is counted; changing any of them changes the hash.
 BUDGET_FIELDS = (
@@ -27,6 +27,13 @@ async def round_config(session: AsyncSession, budget_round: BudgetRound) -> dict
     networks = {
         n.id: n for n in (await session.exec(select(Network).where(col(Network.id).in_(network_ids)))).all()
     }
+    projects = (
+        await session.exec(
+            select(BallotProject)
+            .where(col(BallotProject.budget_id).in_([b.id for b in budgets]))
+            .order_by(col(BallotProject.budget_id), col(BallotProject.code))
+        )
+    ).all()
     voting = (
         await session.exec(
             select(RoundPhase).where(RoundPhase.round_id == budget_round.id, RoundPhase.phase == Phase.VOTING.value)
@@ -46,6 +53,7 @@ async def round_config(session: AsyncSession, budget_round: BudgetRound) -> dict
             {
                 **{field: getattr(b, field) for field in BUDGET_FIELDS},
                 "area": _area(networks[b.network_id]) if b.network_id is not None and b.area_restricted else None,
+                "projects": [{"id": p.id, "code": p.code, "cost": p.cost} for p in projects if p.budget_id == b.id],
             }
             for b in budgets
         ],

@@ -1,0 +1,49 @@
+"""HTTP routes for the projects on a budget's ballot."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from litestar import Controller, delete, get, patch, post
+from litestar.di import Provide
+from litestar.params import FromPath, JSONBody
+
+from pb.dependencies import Caller, DbSession, Now, provide_principal
+from pb.projects import service
+from pb.projects.schemas import ProjectCreate, ProjectPublic, ProjectUpdate
+
+AUTH = {"principal": Provide(provide_principal)}
+
+
+class ProjectController(Controller):
+    tags = ["projects"]
+
+    @get("/budgets/{budget_id:int}/projects")
+    async def list_projects(self, db_session: DbSession, budget_id: FromPath[int]) -> Sequence[ProjectPublic]:
+        return [ProjectPublic.model_validate(p) for p in await service.list_projects(db_session, budget_id=budget_id)]
+
+    @post("/budgets/{budget_id:int}/projects", dependencies=AUTH)
+    async def add_project(
+        self, db_session: DbSession, budget_id: FromPath[int], data: JSONBody[ProjectCreate], principal: Caller,
+        now: Now,
+    ) -> ProjectPublic:
+        project = await service.add_project(db_session, budget_id=budget_id, data=data, actor=principal, now=now)
+        return ProjectPublic.model_validate(project)
+
+    @get("/projects/{project_id:int}")
+    async def get_project(self, db_session: DbSession, project_id: FromPath[int]) -> ProjectPublic:
+        return ProjectPublic.model_validate(await service.get_project(db_session, project_id))
+
+    @patch("/projects/{project_id:int}", dependencies=AUTH)
+    async def update_project(
+        self, db_session: DbSession, project_id: FromPath[int], data: JSONBody[ProjectUpdate], principal: Caller,
+        now: Now,
+    ) -> ProjectPublic:
+        project = await service.update_project(db_session, project_id=project_id, data=data, actor=principal, now=now)
+        return ProjectPublic.model_validate(project)
+
+    @delete("/projects/{project_id:int}", dependencies=AUTH)
+    async def remove_project(
+        self, db_session: DbSession, project_id: FromPath[int], principal: Caller, now: Now
+    ) -> None:
+        await service.remove_project(db_session, project_id=project_id, actor=principal, now=now)
