@@ -22,6 +22,14 @@ SECTIONS = ("meta", "projects", "votes")
 POINT_TYPES: frozenset[str] = frozenset({"cumulative", "scoring"})
 
 
+# The column orders the official checker (pabulib/checker, pabulib_helpers.fields) recommends.
+PROJECT_COLUMNS = (
+    "votes", "score", "name", "category", "beneficiaries", "selected", "neighborhood", "subunit", "district",
+    "description", "proposer", "public_id", "latitude", "longitude",
+)  # fmt: skip
+VOTER_COLUMNS = ("points", "age", "sex", "voting_method", "district", "neighborhood", "education")
+
+
 class PabulibError(ValueError):
     """A malformed Pabulib file, with the line at fault."""
 
@@ -268,6 +276,12 @@ def _columns(maps: Iterator[Mapping[str, str]]) -> list[str]:
     return list(columns)
 
 
+def _pabulib_order(columns: list[str], known: tuple[str, ...]) -> list[str]:
+    """Known columns in the order Pabulib's checker expects, then the others as given."""
+    rank = {c: i for i, c in enumerate(known)}
+    return sorted(columns, key=lambda c: (rank.get(c, len(known)), columns.index(c)))
+
+
 def format_pabulib(instance: Instance, profile: Profile) -> str:
     """Write an instance and profile as the text of a ``.pb`` file (LF line ends)."""
     out = io.StringIO(newline="")
@@ -277,15 +291,17 @@ def format_pabulib(instance: Instance, profile: Profile) -> str:
     writer.writerows(_meta_out(instance, profile).items())
     writer.writerow(["PROJECTS"])
     attributes = _columns(p.attributes for p in instance.projects)
-    named = any(p.name for p in instance.projects) or "name" in attributes
-    attributes = [a for a in attributes if a not in ("project_id", "cost", "name")]
-    writer.writerow(["project_id", "cost", *attributes, *(["name"] if named else [])])
+    if any(p.name for p in instance.projects):
+        attributes.append("name")
+    columns = _pabulib_order([a for a in attributes if a not in ("project_id", "cost")], PROJECT_COLUMNS)
+    writer.writerow(["project_id", "cost", *columns])
     for p in instance.projects:
-        cells = [p.attributes.get(a, "") for a in attributes]
-        writer.writerow([p.id, format_money(p.cost), *cells, *([p.name] if named else [])])
+        cells = [p.name if a == "name" else p.attributes.get(a, "") for a in columns]
+        writer.writerow([p.id, format_money(p.cost), *cells])
     writer.writerow(["VOTES"])
     with_points = profile.vote_type in POINT_TYPES
     metadata = [c for c in _columns(b.metadata for b in profile.ballots) if c not in ("voter_id", "vote")]
+    metadata = _pabulib_order(metadata, VOTER_COLUMNS)
     writer.writerow(["voter_id", "vote", *(["points"] if with_points else []), *metadata])
     for b in profile.ballots:
         points = [",".join(map(str, b.points))] if with_points else []
