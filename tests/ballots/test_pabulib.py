@@ -32,7 +32,10 @@ v2;2
 def test_parse_reads_budget_projects_and_votes() -> None:
     instance, profile = parse_pabulib(GOOD)
     assert instance.budget == 100
-    assert [(p.id, p.cost, p.name) for p in instance.projects] == [("1", Fraction(50), "A"), ("2", Fraction(60), "B")]
+    assert [(p.id, p.cost, p.name) for p in instance.projects] == [
+        ("1", Fraction(50), "A"),
+        ("2", Fraction(60), "B"),
+    ]
     assert profile.vote_type == "approval"
     assert [(b.voter_id, b.choices) for b in profile.ballots] == [("v1", ("1", "2")), ("v2", ("2",))]
 
