@@ -1,0 +1,89 @@
+"""``pb tally``: a table or one JSON object; clean errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from pb.tally_command import tally
+
+FILE = """META
+key;value
+budget;100
+vote_type;approval
+PROJECTS
+project_id;cost;name
+a;60;Park
+b;50;Library
+c;30;Benches
+VOTES
+voter_id;vote
+1;a,b,c
+2;a,b
+3;a
+"""
+
+
+def run(tmp_path: Path, *args: str, text: str = FILE) -> tuple[int, str, str]:
+    path = tmp_path / "election.pb"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(tally, [str(path), *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_table_explains_every_project(tmp_path: Path) -> None:
+    code, out, _ = run(tmp_path, "--rule", "greedy")
+    assert code == 0
+    assert "funded 2 projects for 90 of 100 (10 left)" in out
+    assert "not affordable: 40 left, costs 50" in out
+
+
+def test_json_has_selection_cost_rule_ties_and_reasons(tmp_path: Path) -> None:
+    code, out, _ = run(tmp_path, "--rule", "greedy", "--json", "--tie-break", "lexico")
+    data = json.loads(out)
+    assert code == 0
+    assert data["selected"] == ["a", "c"]
+    assert data["total_cost"] == 90
+    assert data["rule"] == "greedy"
+    assert data["ties"] == []
+    assert data["tie_break"] == "lexico"
+    assert data["leftover"] == 10
+    assert {p["id"]: p["status"] for p in data["projects"]} == {
+        "a": "funded",
+        "b": "not-funded",
+        "c": "funded",
+    }
+
+
+def test_threshold_and_compat_options_reach_the_rule(tmp_path: Path) -> None:
+    _, out, _ = run(tmp_path, "--rule", "greedy-threshold", "--threshold", "2", "--json")
+    assert json.loads(out)["selected"] == ["a"]
+    _, out, _ = run(tmp_path, "--rule", "phragmen", "--compat", "pabutools", "--json")
+    assert json.loads(out)["tie_break"] == "lexico"
+
+
+def test_missing_file_is_a_clean_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(tally, [str(tmp_path / "nope.pb"), "--rule", "greedy"])
+    assert result.exit_code == 1
+    assert "cannot read" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_malformed_file_error_names_the_line(tmp_path: Path) -> None:
+    code, _, err = run(tmp_path, "--rule", "greedy", text=FILE.replace("3;a", "3;zz"))
+    assert code == 1
+    assert "line 14: vote names unknown project 'zz'" in err
+
+
+def test_unknown_rule_is_a_clean_error(tmp_path: Path) -> None:
+    code, _, err = run(tmp_path, "--rule", "best")
+    assert code == 1
+    assert "unknown rule 'best'" in err
+
+
+def test_completion_is_refused_by_rules_without_it(tmp_path: Path) -> None:
+    code, _, err = run(tmp_path, "--rule", "greedy", "--completion", "add1")
+    assert code == 1
+    assert "not completion" in err
