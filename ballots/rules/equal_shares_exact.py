@@ -48,7 +48,7 @@ class _Budgets:
         return self.ids[amount]
 
 
-def _price(cost: Fraction, triples: list[tuple[Fraction, int, int]]) -> Fraction | None:
+def exact_price(cost: Fraction, triples: list[tuple[Fraction, int, int]]) -> Fraction | None:
     """The price per unit of utility that raises ``cost`` from these supporters, or None if they cannot."""
     if sum((b * n for b, _, n in triples), Fraction(0)) < cost:
         return None
@@ -79,7 +79,7 @@ def run_exact(data: MesData, endowment: Fraction, candidates: Sequence[int], cho
         for j in sorted(active, key=lambda p: (bound[p], p)):
             if best is not None and bound[j] > best:
                 break
-            price = _price(data.costs[j], budgets.pairs(j)[0])
+            price = exact_price(data.costs[j], budgets.pairs(j)[0])
             if price is None:
                 active.discard(j)
                 continue
