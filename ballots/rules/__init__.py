@@ -21,7 +21,7 @@ RULE_MODULES = (
     "greedy",
     "phragmen",
     "max_welfare",
-    # "equal_shares",
+    "equal_shares",
 )
 
 for _module in RULE_MODULES:

@@ -5,7 +5,7 @@ each project keeps the groups that support it with their utility, as small integ
 from project ``j`` is ``scale[j] * utility``: for approval and choose-1 ballots the utility is 1 and the scale
 the project's cost (cost utilities, pabutools ``Cost_Sat``); for cumulative and scoring ballots the utility is
 the points and the scale 1; for ordinal ballots the utility is positional (first choice ``k`` points, then
-``k - 1``...) where ``k`` is META ``max_length``, else the longest ballot.
+``k - 1``...; ``ballots.support.ordinal_k``: META ``max_length``, else the longest ballot).
 """
 
 from __future__ import annotations
@@ -48,14 +48,6 @@ class MesData:
         return len(self.multiplicity)
 
 
-def positional_length(instance: Instance, profile: Profile) -> int:
-    """The ``k`` of positional scores: META ``max_length``, else the longest ballot."""
-    declared = instance.meta.get("max_length", "").strip()
-    if declared.isdigit() and int(declared) > 0:
-        return int(declared)
-    return max((len(b.choices) for b in profile.ballots), default=0)
-
-
 def _utility_key(
     choices: tuple[str, ...], points: tuple[int, ...], vote_type: str, index: dict[str, int], k: int
 ) -> UtilityKey:
@@ -73,14 +65,17 @@ def _utility_key(
     return tuple(sorted((j, u) for j, u in values.items() if u > 0))
 
 
-def compile_profile(instance: Instance, profile: Profile) -> MesData:
-    """Merges identical ballots and lists each project's supporters with their utility."""
+def compile_profile(instance: Instance, profile: Profile, *, ordinal_points: int = 0) -> MesData:
+    """Merges identical ballots and lists each project's supporters with their utility.
+
+    ``ordinal_points`` is the ``k`` of positional scores (a first choice's points), used for ordinal ballots.
+    """
     ids = instance.project_ids
     index = {pid: j for j, pid in enumerate(ids)}
     unknown = {c for b in profile.ballots for c in b.choices} - index.keys()
     if unknown:
         raise ValueError(f"ballots name projects not in the instance: {sorted(unknown)[:5]}")
-    k = positional_length(instance, profile) if profile.vote_type == "ordinal" else 0
+    k = ordinal_points
     # Counting raw ballots first hashes cheap tuples; the canonical key is built once per distinct ballot.
     raw = Counter((b.choices, b.points) for b in profile.ballots)
     merged: Counter[UtilityKey] = Counter()

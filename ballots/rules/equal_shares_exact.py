@@ -97,7 +97,9 @@ def run_exact(data: MesData, endowment: Fraction, candidates: Sequence[int], cho
     return RunResult(tuple(purchases), _left(budgets), exact=True)
 
 
-def _pay(budgets: _Budgets, j: int, price: Fraction, rho: Fraction, tied: tuple[int, ...], by: str) -> Purchase:
+def _pay(
+    budgets: _Budgets, j: int, price: Fraction, rho: Fraction, tied: tuple[int, ...], by: str
+) -> Purchase:
     """Charges project ``j``'s supporters ``price`` per unit of utility, or all they have left."""
     triples, unique, inverse = budgets.pairs(j)
     new_class = np.empty(len(unique), dtype=np.int64)

@@ -81,7 +81,7 @@ class _Run:
         return not self.touched[self.view.supporters[j]].any()
 
     def exact_rho(self, j: int) -> Fraction | None:
-        """Project ``j``'s exact price per unit of satisfaction, when all its supporters hold the endowment."""
+        """Project ``j``'s exact price per unit of satisfaction when all its supporters hold the endowment."""
         data = self.data
         values, inverse = np.unique(data.utility[j], return_inverse=True)
         counts = np.bincount(inverse, weights=data.multiplicity[data.supporters[j]])
@@ -122,7 +122,7 @@ class _Run:
         full = threshold > price * (1 + MARGIN) + self.tiny
         if not (full | self.drained[groups]).all():
             return None
-        rich_weight = int(round(view.weight[j][full].sum()))
+        rich_weight = round(float(view.weight[j][full].sum()))
         return self.data.costs[j] / (self.data.scale[j] * rich_weight)
 
     def _price_with_poor(
@@ -212,7 +212,8 @@ def run_fast(
                 best, best_error, chosen = rho, rho_error, k
         if chosen < 0:
             break
-        near = [(int(order[k]), price) for k, low, price in evaluated if low <= best * (1 + MARGIN) + best_error]
+        reach = best * (1 + MARGIN) + best_error
+        near = [(int(order[k]), price) for k, low, price in evaluated if low <= reach]
         tied: tuple[int, ...] = ()
         by = ""
         if len(near) > 1:
@@ -223,5 +224,6 @@ def run_fast(
         price = best * view.scale[j]
         payers, exhausted = run.pay(j, price)
         purchases.append(Purchase(j, float(best), float(price), payers, exhausted, tied, by))
-    left = tuple(float(np.dot(m, run.budget[s])) for m, s in zip(view.multiplicity, view.supporters, strict=True))
+    pairs = zip(view.multiplicity, view.supporters, strict=True)
+    left = tuple(float(np.dot(m, run.budget[s])) for m, s in pairs)
     return RunResult(tuple(purchases), left, exact=False)
