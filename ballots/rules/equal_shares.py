@@ -66,10 +66,10 @@ class _Runner:
         self.view = FastView.of(data)
         self.runs = self.exact_runs = 0
 
-    def __call__(self, endowment: Fraction) -> RunResult:
+    def __call__(self, endowment: Fraction, *, record: bool = False) -> RunResult:
         self.runs += 1
         try:
-            return run_fast(self.data, self.view, endowment, self.candidates, self.choose)
+            return run_fast(self.data, self.view, endowment, self.candidates, self.choose, record=record)
         except CloseCall:
             self.exact_runs += 1
             return run_exact(self.data, endowment, self.candidates, self.choose)
@@ -97,7 +97,9 @@ def equal_shares_phase(
         ) > instance.budget:
             break
         kept = Shares(run, free, kept.endowment + 1, kept.increments + 1, 0, 0)
-    return Shares(kept.run, free, kept.endowment, kept.increments, runner.runs, runner.exact_runs)
+    # The search skipped the explanation figures; the kept endowment is run again to record them.
+    final = kept.run if kept.run.left else runner(kept.endowment, record=True)
+    return Shares(final, free, kept.endowment, kept.increments, runner.runs, runner.exact_runs)
 
 
 def _greedy_completion(

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import chain, repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -61,7 +62,8 @@ def _utility_key(
         for choice, point in zip(choices, points, strict=True):
             values[index[choice]] = values.get(index[choice], 0) + point
     else:
-        values = dict.fromkeys((index[c] for c in choices), 1)
+        # Approval: a set of projects, each worth 1; duplicates in a ballot count once.
+        return tuple(zip(sorted({index[c] for c in choices}), repeat(1)))
     return tuple(sorted((j, u) for j, u in values.items() if u > 0))
 
 
@@ -72,30 +74,34 @@ def compile_profile(instance: Instance, profile: Profile, *, ordinal_points: int
     """
     ids = instance.project_ids
     index = {pid: j for j, pid in enumerate(ids)}
-    unknown = {c for b in profile.ballots for c in b.choices} - index.keys()
-    if unknown:
-        raise ValueError(f"ballots name projects not in the instance: {sorted(unknown)[:5]}")
-    k = ordinal_points
     # Counting raw ballots first hashes cheap tuples; the canonical key is built once per distinct ballot.
     raw = Counter((b.choices, b.points) for b in profile.ballots)
+    unknown = {c for choices, _ in raw for c in choices} - index.keys()
+    if unknown:
+        raise ValueError(f"ballots name projects not in the instance: {sorted(unknown)[:5]}")
     merged: Counter[UtilityKey] = Counter()
     for (choices, points), count in raw.items():
-        merged[_utility_key(choices, points, profile.vote_type, index, k)] += count
+        merged[_utility_key(choices, points, profile.vote_type, index, ordinal_points)] += count
     keys = sorted(key for key in merged if key)
-    members: list[list[int]] = [[] for _ in ids]
-    utilities: list[list[int]] = [[] for _ in ids]
-    for group, key in enumerate(keys):
-        for j, u in key:
-            members[j].append(group)
-            utilities[j].append(u)
     multiplicity = np.fromiter((merged[key] for key in keys), dtype=np.int64, count=len(keys))
-    supporters = tuple(np.asarray(g, dtype=np.int64) for g in members)
-    utility = tuple(np.asarray(u, dtype=np.int64) for u in utilities)
+    supporters, utility = _by_project(keys, len(ids))
     support = tuple(int(np.dot(multiplicity[s], u)) for s, u in zip(supporters, utility, strict=True))
     cost_utility = profile.vote_type in ("approval", "choose-1")
     costs = tuple(p.cost for p in instance.projects)
     scale = tuple(c if cost_utility else Fraction(1) for c in costs)
     return MesData(ids, costs, scale, len(profile.ballots), multiplicity, supporters, utility, support)
+
+
+def _by_project(keys: list[UtilityKey], projects: int) -> tuple[tuple[IntArray, ...], tuple[IntArray, ...]]:
+    """Per project, the groups that support it (ascending) and their utilities."""
+    lengths = np.fromiter((len(key) for key in keys), dtype=np.int64, count=len(keys))
+    flat = np.fromiter(chain.from_iterable(chain.from_iterable(keys)), dtype=np.int64).reshape(-1, 2)
+    groups = np.repeat(np.arange(len(keys), dtype=np.int64), lengths)
+    order = np.argsort(flat[:, 0], kind="stable")
+    bounds = np.cumsum(np.bincount(flat[:, 0], minlength=projects))[:-1]
+    supporters = tuple(np.split(groups[order], bounds))
+    utility = tuple(np.split(flat[order, 1], bounds))
+    return supporters, utility
 
 
 @dataclass(frozen=True, slots=True)

@@ -144,15 +144,17 @@ class _Run:
                 return float(price), float(rich_weight)
             count = now
 
-    def pay(self, j: int, price: float) -> tuple[int, int]:
-        """Charges ``j``'s supporters; returns how many paid and how many gave all they had."""
+    def pay(self, j: int, price: float, record: bool) -> tuple[int, int]:
+        """Charges ``j``'s supporters; with ``record``, says how many paid and how many gave their all."""
         view = self.view
         groups = view.supporters[j]
         held = self.budget[groups]
         due = price if view.unit[j] else price * view.utility[j]
         tiny = self.tiny
-        payers = int(view.multiplicity[j][held > tiny].sum())
-        exhausted = int(view.multiplicity[j][(held > tiny) & (held < due - tiny)].sum())
+        payers = exhausted = 0
+        if record:
+            payers = int(view.multiplicity[j][held > tiny].sum())
+            exhausted = int(view.multiplicity[j][(held > tiny) & (held < due - tiny)].sum())
         self.budget[groups] = np.maximum(held - due, 0.0)
         self.touched[groups] = True
         self.drained[groups] |= held < due * (1 - MARGIN) - tiny
@@ -183,9 +185,19 @@ def _settle(
 
 
 def run_fast(
-    data: MesData, view: FastView, endowment: Fraction, candidates: Sequence[int], choose: Chooser
+    data: MesData,
+    view: FastView,
+    endowment: Fraction,
+    candidates: Sequence[int],
+    choose: Chooser,
+    *,
+    record: bool = True,
 ) -> RunResult:
-    """Runs equal shares in floats; raises ``CloseCall`` when a decision needs exact arithmetic."""
+    """Runs equal shares in floats; raises ``CloseCall`` when a decision needs exact arithmetic.
+
+    Without ``record`` the explanation figures (payers, money left) are skipped: add1's search needs only
+    the purchases, and reruns the endowment it keeps.
+    """
     run = _Run(view, data, endowment)
     order = np.asarray(candidates, dtype=np.int64)
     bound = view.cost[order] / (view.scale[order] * view.total_weight[order])
@@ -222,8 +234,8 @@ def run_fast(
         j = int(order[chosen])
         live[chosen] = False
         price = best * view.scale[j]
-        payers, exhausted = run.pay(j, price)
+        payers, exhausted = run.pay(j, price, record)
         purchases.append(Purchase(j, float(best), float(price), payers, exhausted, tied, by))
     pairs = zip(view.multiplicity, view.supporters, strict=True)
-    left = tuple(float(np.dot(m, run.budget[s])) for m, s in pairs)
+    left = tuple(float(np.dot(m, run.budget[s])) for m, s in pairs) if record else ()
     return RunResult(tuple(purchases), left, exact=False)
