@@ -137,5 +137,17 @@ def compile_profile(
 def support(
     instance: Instance, profile: Profile, *, ordinal_points: int | None = None
 ) -> dict[str, Fraction]:
-    """Each project's support: approvals, points, or positional score (see the module docstring)."""
-    return compile_profile(instance, profile, ordinal_points=ordinal_points).support_map()
+    """Each project's support: approvals, points, or positional score (see the module docstring).
+
+    Counts directly, without compiling the profile, so that rules needing only support (the greedy family)
+    stay fast on city-size profiles.
+    """
+    counts: Counter[str] = Counter()
+    if profile.vote_type in ("approval", "choose-1"):
+        counts.update(chain.from_iterable(b.choices for b in profile.ballots))
+    else:
+        k = ordinal_k(instance, profile, ordinal_points) if profile.vote_type == "ordinal" else 0
+        for (choices, points), n in Counter((b.choices, b.points) for b in profile.ballots).items():
+            for position, project in enumerate(choices):
+                counts[project] += n * (points[position] if k == 0 else max(k - position, 0))
+    return {pid: Fraction(counts[pid]) for pid in instance.project_ids}

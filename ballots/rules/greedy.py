@@ -30,7 +30,8 @@ from ballots.outcome import Outcome, ProjectResult, Tie
 from ballots.profile import VOTE_TYPES, Profile
 from ballots.rules import explain
 from ballots.rules.registry import InvalidParameter, RuleSpec, register
-from ballots.support import compile_profile, ordinal_k
+from ballots.support import ordinal_k
+from ballots.support import support as support_of
 from ballots.tiebreak import TieBreak
 
 INFINITY = Fraction(10**30)
@@ -71,8 +72,7 @@ def run_greedy(
     parameters: dict[str, Any] | None = None,
 ) -> Outcome:
     """The greedy scheme behind every rule of this module."""
-    compiled = compile_profile(instance, profile, ordinal_points=ordinal_points)
-    support = compiled.support_map()
+    support = support_of(instance, profile, ordinal_points=ordinal_points)
     costs = {p.id: p.cost for p in instance.projects}
     results: dict[str, ProjectResult] = {}
     candidates = []

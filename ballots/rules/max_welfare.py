@@ -30,7 +30,8 @@ from ballots.outcome import Outcome, ProjectResult
 from ballots.profile import VOTE_TYPES, Profile
 from ballots.rules import explain
 from ballots.rules.registry import InvalidParameter, RuleSpec, register
-from ballots.support import compile_profile, ordinal_k
+from ballots.support import ordinal_k
+from ballots.support import support as support_of
 from ballots.tiebreak import TieBreak
 
 SATISFACTIONS = ("cost", "cardinality")
@@ -84,8 +85,7 @@ def max_welfare(
     if satisfaction not in SATISFACTIONS:
         choices = ", ".join(SATISFACTIONS)
         raise InvalidParameter(f"satisfaction must be one of {choices}, not {satisfaction!r}")
-    compiled = compile_profile(instance, profile, ordinal_points=ordinal_points)
-    support = compiled.support_map()
+    support = support_of(instance, profile, ordinal_points=ordinal_points)
     costs = {p.id: p.cost for p in instance.projects}
     value = {p: support[p] * (costs[p] if satisfaction == "cost" else 1) for p in costs}
     useful = [p for p in instance.project_ids if value[p] > 0 and costs[p] <= instance.budget]

@@ -13,7 +13,7 @@ from ballots.instance import Instance
 from ballots.outcome import Outcome
 from ballots.profile import Profile
 from ballots.rules import RULES, tally
-from ballots.support import ordinal_k, support
+from ballots.support import compile_profile, ordinal_k, support
 from tests.ballots.strategies import elections
 
 Election = tuple[Instance, Profile]
@@ -102,3 +102,4 @@ def test_support_equals_a_direct_count(election: Election) -> None:
             else:
                 direct[project] += 1
     assert support(instance, profile) == direct
+    assert compile_profile(instance, profile).support_map() == direct
