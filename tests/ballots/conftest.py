@@ -19,6 +19,16 @@ PABULIB = Path(__file__).resolve().parents[2].parent / "shared" / "pabulib"
 
 Loader = Callable[[str], tuple[Instance, Profile]]
 
+AGREEMENT: list[str] = []
+"""Lines such as "greedy: 44 of 44 instances agree", shown at the end of the run."""
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if AGREEMENT:
+        terminalreporter.section("agreement with pabutools and the cities")
+        for line in AGREEMENT:
+            terminalreporter.write_line(line)
+
 
 @pytest.fixture(scope="session")
 def pabulib_dir() -> Path:

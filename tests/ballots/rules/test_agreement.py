@@ -12,7 +12,7 @@ import pytest
 
 from ballots.rules import tally
 from ballots.support import support
-from tests.ballots.conftest import Loader
+from tests.ballots.conftest import AGREEMENT, Loader
 
 SET_RULES = {"greedy": "greedy", "greedy-threshold": "greedy-threshold", "phragmen": "phragmen"}
 WELFARE_RULES = {"maxwelfare": "cost", "maxwelfare-card": "cardinality"}
@@ -33,7 +33,7 @@ def test_selected_sets_equal_pabutools_on_every_instance(
         outcome = tally(instance, profile, rule=SET_RULES[reference_rule], compat="pabutools")
         if set(outcome.selected) != set(row["selected"]):
             mismatches.append((row["file"], sorted(set(outcome.selected) ^ set(row["selected"]))))
-    print(f"{reference_rule}: {len(rows) - len(mismatches)} of {len(rows)} instances agree")
+    AGREEMENT.append(f"{reference_rule}: {len(rows) - len(mismatches)} of {len(rows)} instances agree")
     assert rows
     assert mismatches == []
 
@@ -53,7 +53,8 @@ def test_max_welfare_reaches_pabutools_welfare_on_every_instance(
         welfare = [sum((values[p] for p in ids), Fraction(0)) for ids in (outcome.selected, row["selected"])]
         if welfare[0] != welfare[1] or outcome.total_cost > instance.budget:
             mismatches.append(row["file"])
-    print(f"{reference_rule}: {len(rows) - len(mismatches)} of {len(rows)} instances agree on welfare")
+    agreeing = len(rows) - len(mismatches)
+    AGREEMENT.append(f"{reference_rule}: {agreeing} of {len(rows)} instances agree on welfare")
     assert rows
     assert mismatches == []
 
@@ -74,6 +75,6 @@ def test_cities_greedy_outcomes_are_reproduced(pabulib_files: list[str], load_pa
         checked += 1
         if ours != city:
             mismatches.append((name, sorted(ours ^ city)))
-    print(f"city greedy outcomes: {checked - len(mismatches)} of {checked} reproduced")
+    AGREEMENT.append(f"city greedy outcomes: {checked - len(mismatches)} of {checked} reproduced")
     assert checked == 17
     assert mismatches == []
