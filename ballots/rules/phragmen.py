@@ -68,12 +68,16 @@ class _Loads:
         self.levels.append(load)
         level = len(self.levels) - 1
         c = self.compiled
-        for g in self.by_project[j]:
-            items = c.items[c.offsets[g] : c.offsets[g + 1]]
-            mult = c.multiplicity[g]
-            self.weights[items, self.group_level[g]] -= mult
-            self.weights[items, level] += mult
-            self.group_level[g] = level
+        groups = self.by_project[j]
+        starts, ends = c.offsets[groups], c.offsets[groups + 1]
+        lengths = ends - starts
+        # The positions in ``items`` of every ballot of these groups, gathered without a Python loop.
+        positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+        items = c.items[positions]
+        mult = np.repeat(c.multiplicity[groups], lengths)
+        np.subtract.at(self.weights, (items, np.repeat(self.group_level[groups], lengths)), mult)
+        np.add.at(self.weights, (items, level), mult)
+        self.group_level[groups] = level
 
 
 def _best(loads: _Loads, remaining: list[int], compiled: CompiledProfile) -> tuple[Fraction, list[int]]:
