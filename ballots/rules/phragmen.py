@@ -76,7 +76,7 @@ class _Loads:
         items = c.items[positions]
         mult = np.repeat(c.multiplicity[groups], lengths)
         np.subtract.at(self.weights, (items, np.repeat(self.group_level[groups], lengths)), mult)
-        np.add.at(self.weights, (items, level), mult)
+        np.add.at(self.weights, (items, np.full_like(items, level)), mult)
         self.group_level[groups] = level
 
 
