@@ -79,17 +79,67 @@ def compile_profile(instance: Instance, profile: Profile, *, ordinal_points: int
     unknown = {c for choices, _ in raw for c in choices} - index.keys()
     if unknown:
         raise ValueError(f"ballots name projects not in the instance: {sorted(unknown)[:5]}")
-    merged: Counter[UtilityKey] = Counter()
-    for (choices, points), count in raw.items():
-        merged[_utility_key(choices, points, profile.vote_type, index, ordinal_points)] += count
-    keys = sorted(key for key in merged if key)
-    multiplicity = np.fromiter((merged[key] for key in keys), dtype=np.int64, count=len(keys))
-    supporters, utility = _by_project(keys, len(ids))
+    if profile.vote_type in ("approval", "choose-1"):
+        multiplicity, supporters, utility = _approval_groups(raw, index)
+    else:
+        merged: Counter[UtilityKey] = Counter()
+        for (choices, points), count in raw.items():
+            merged[_utility_key(choices, points, profile.vote_type, index, ordinal_points)] += count
+        keys = sorted(key for key in merged if key)
+        multiplicity = np.fromiter((merged[key] for key in keys), dtype=np.int64, count=len(keys))
+        supporters, utility = _by_project(keys, len(ids))
     support = tuple(int(np.dot(multiplicity[s], u)) for s, u in zip(supporters, utility, strict=True))
     cost_utility = profile.vote_type in ("approval", "choose-1")
     costs = tuple(p.cost for p in instance.projects)
     scale = tuple(c if cost_utility else Fraction(1) for c in costs)
     return MesData(ids, costs, scale, len(profile.ballots), multiplicity, supporters, utility, support)
+
+
+def _approval_groups(
+    raw: Counter[tuple[tuple[str, ...], tuple[int, ...]]], index: dict[str, int]
+) -> tuple[IntArray, tuple[IntArray, ...], tuple[IntArray, ...]]:
+    """Groups of equal approval sets, found with numpy: each ballot becomes a bitmask of its projects."""
+    ballots = list(raw)
+    lengths = np.fromiter((len(choices) for choices, _ in ballots), dtype=np.int64, count=len(ballots))
+    flat = np.fromiter((index[c] for choices, _ in ballots for c in choices), dtype=np.int64)
+    owner = np.repeat(np.arange(len(ballots), dtype=np.int64), lengths)
+    words = max(1, (len(index) + 63) // 64)
+    masks = np.zeros((len(ballots), words), dtype=np.uint64)
+    bits = np.left_shift(np.uint64(1), (flat % 64).astype(np.uint64))
+    # OR is idempotent: a project listed twice in a ballot sets its bit once.
+    np.bitwise_or.at(masks, (owner, flat // 64), bits)
+    rows, first, inverse = _unique_rows(masks)
+    counts = np.fromiter(raw.values(), dtype=np.int64, count=len(ballots))
+    multiplicity = np.bincount(inverse, weights=counts).astype(np.int64)
+    keep = rows.any(axis=1)
+    group_of = np.cumsum(keep) - 1
+    representative = np.zeros(len(ballots), dtype=bool)
+    representative[first[keep]] = True
+    chosen = representative[owner]
+    groups = int(keep.sum())
+    # Sorting project-major keys orders each project's supporters and exposes in-ballot duplicates.
+    key = np.sort(flat[chosen] * groups + group_of[inverse][owner[chosen]])
+    key = key[np.diff(key, prepend=-1) != 0]
+    project, group = key // max(groups, 1), key % max(groups, 1)
+    bounds = np.cumsum(np.bincount(project, minlength=len(index)))[:-1]
+    supporters = tuple(np.split(group, bounds))
+    utility = tuple(np.ones(len(s), dtype=np.int64) for s in supporters)
+    return multiplicity[keep], supporters, utility
+
+
+def _unique_rows(masks: npt.NDArray[np.uint64]) -> tuple[npt.NDArray[np.uint64], IntArray, IntArray]:
+    """Distinct rows in ascending order, the first occurrence of each, and each row's distinct index.
+
+    A lexsort on the columns; ``np.unique(axis=0)`` compares rows as opaque bytes and is several times slower.
+    """
+    order = np.lexsort(masks.T[::-1])
+    ordered = masks[order]
+    starts = np.ones(len(order), dtype=bool)
+    starts[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    distinct = np.cumsum(starts) - 1
+    inverse = np.empty(len(order), dtype=np.int64)
+    inverse[order] = distinct
+    return ordered[starts], order[starts], inverse
 
 
 def _by_project(keys: list[UtilityKey], projects: int) -> tuple[tuple[IntArray, ...], tuple[IntArray, ...]]:
