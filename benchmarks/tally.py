@@ -54,8 +54,8 @@ def _ours(name: str, rule: str) -> dict[str, Any]:
 
 
 def _reference(name: str, rule: str) -> dict[str, Any]:
-    from pabutools import election as pbe
-    from pabutools import rules as pbr
+    from pabutools import election as pbe  # noqa: TID251 (benchmarks may run the reference)
+    from pabutools import rules as pbr  # noqa: TID251
 
     start = time.perf_counter()
     instance, profile = pbe.parse_pabulib(str(PABULIB / name))
@@ -67,7 +67,9 @@ def _reference(name: str, rule: str) -> dict[str, Any]:
 
         class Positional(pbe.PositionalSatisfaction):  # type: ignore[misc]
             def __init__(self, inst: Any, prof: Any, ballot: Any) -> None:
-                super().__init__(inst, prof, ballot, lambda b, p: max(k - b.index(p), 0) if p in b else 0, sum)
+                super().__init__(
+                    inst, prof, ballot, lambda b, p: max(k - b.index(p), 0) if p in b else 0, sum
+                )
 
         sat = Positional
     parsed = time.perf_counter()
@@ -103,14 +105,22 @@ def _synthetic() -> dict[str, Any]:
     for length in lengths.tolist():
         ballots.append(Ballot(tuple(ids[j] for j in set(picks[offset : offset + length].tolist()))))
         offset += length
-    instance = Instance(Fraction(int(costs.sum()) // 4), tuple(Project(i, Fraction(int(c))) for i, c in zip(ids, costs, strict=True)))
+    instance = Instance(
+        Fraction(int(costs.sum()) // 4),
+        tuple(Project(i, Fraction(int(c))) for i, c in zip(ids, costs, strict=True)),
+    )
     profile = Profile("approval", tuple(ballots))
     del picks
     start = time.perf_counter()
     outcome = tally(instance, profile, rule="equal-shares")
     done = time.perf_counter()
     distinct = len({b.choices for b in ballots})
-    return {"seconds": done - start, "tally": done - start, "selected": len(outcome.selected), "distinct": distinct}
+    return {
+        "seconds": done - start,
+        "tally": done - start,
+        "selected": len(outcome.selected),
+        "distinct": distinct,
+    }
 
 
 def _child(kind: str, name: str, rule: str) -> None:
@@ -144,7 +154,9 @@ def main() -> None:
     if args.child:
         _child(*args.child)
         return
-    print(f"{'file':58} {'rule':9} {'pb s':>7} {'tally s':>8} {'pb MB':>7} {'ref s':>8} {'ref MB':>7} {'ratio':>7}")
+    print(
+        f"{'file':58} {'rule':9} {'pb s':>7} {'tally s':>8} {'pb MB':>7} {'ref s':>8} {'ref MB':>7} {'ratio':>7}"
+    )
     figures: dict[str, float] = {}
     for name in FILES:
         for rule in ("greedy", "mes-add1"):
