@@ -155,7 +155,8 @@ def main() -> None:
         _child(*args.child)
         return
     print(
-        f"{'file':58} {'rule':9} {'pb s':>7} {'tally s':>8} {'pb MB':>7} {'ref s':>8} {'ref MB':>7} {'ratio':>7}"
+        f"{'file':58} {'rule':9} {'pb s':>7} {'tally s':>8} {'pb MB':>7}"
+        f" {'ref s':>8} {'ref MB':>7} {'ratio':>7}"
     )
     figures: dict[str, float] = {}
     for name in FILES:
@@ -182,11 +183,13 @@ def main() -> None:
                 figures["greedy_ms"] = ours["tally"] * 1000
     synthetic = measure("synthetic")
     print(
-        f"synthetic 1,000,000 voters x 200 projects ({synthetic['distinct']:,} distinct ballots), equal shares"
-        f" add1: {synthetic['seconds']:.2f} s, peak {synthetic['peak_mb']:.0f} MB (profile included)"
+        f"synthetic 1,000,000 voters x 200 projects ({synthetic['distinct']:,} distinct ballots),"
+        f" equal shares add1: {synthetic['seconds']:.2f} s,"
+        f" peak {synthetic['peak_mb']:.0f} MB (profile included)"
     )
     print(
-        f"largest_mes_add1_s={figures['largest_mes_add1_s']:.3f} ratio_vs_pabutools={figures['ratio_vs_pabutools']:.1f}"
+        f"largest_mes_add1_s={figures['largest_mes_add1_s']:.3f}"
+        f" ratio_vs_pabutools={figures['ratio_vs_pabutools']:.1f}"
         f" greedy_ms={figures['greedy_ms']:.1f} synthetic_1m_s={synthetic['seconds']:.2f}"
         f" peak_mb={synthetic['peak_mb']:.0f}"
     )
