@@ -47,10 +47,7 @@ async def record(
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one entry in the caller's transaction."""
-    head = (await session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update())).one_or_none()
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
+    head = (await session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update())).one()
     details = details or {}
     seq = head.seq + 1
     digest = entry_hash(

@@ -83,11 +83,16 @@ async def authenticate(session: AsyncSession, settings: Settings, token: str, *,
             algorithms=[ALGORITHM],
             audience=settings.token_audience,
             issuer=settings.token_issuer,
-            leeway=LEEWAY_S,
-            options={"require": ["exp", "iat", "nbf", "sub", "jti", "iss", "aud"]},
+            options={
+                "require": ["exp", "iat", "nbf", "sub", "jti", "iss", "aud"],
+                # Times are checked below against the service's clock, the one everything else uses.
+                "verify_exp": False, "verify_nbf": False, "verify_iat": False,
+            },
         )
     except jwt.PyJWTError as exc:
         raise Unauthorized("invalid token") from exc
+    if not _current(claims, now):
+        raise Unauthorized("invalid token")
     record = await session.get(ApiToken, claims["jti"])
     if record is None or record.revoked_at is not None or record.expires_at <= now:
         raise Unauthorized("invalid token")
@@ -109,3 +114,12 @@ async def revoke_token(session: AsyncSession, *, jti: str, now: datetime) -> Api
     if record.revoked_at is None:
         record.revoked_at = now
     return record
+
+
+def _current(claims: dict[str, object], now: datetime) -> bool:
+    """Whether the token's validity window, give or take the leeway, contains ``now``."""
+    exp, nbf, iat = (claims.get(name) for name in ("exp", "nbf", "iat"))
+    if not (type(exp) is int and type(nbf) is int and type(iat) is int):
+        return False
+    moment = now.timestamp()
+    return exp > moment - LEEWAY_S and nbf <= moment + LEEWAY_S and iat <= moment + LEEWAY_S
