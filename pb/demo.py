@@ -11,16 +11,17 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb import audit
+from pb.auth.principal import Principal
 from pb.budgets.schemas import BudgetCreate
 from pb.budgets.service import create_budget
 from pb.models import BallotFormat, BudgetRound, Municipality, NetworkKind, Role
-from pb.auth.principal import Principal
 from pb.municipalities.schemas import MunicipalityCreate
 from pb.municipalities.service import create_municipality
 from pb.networks.schemas import NetworkCreate
 from pb.networks.service import create_network
 from pb.rounds.schemas import RoundCreate, Schedule
 from pb.rounds.service import create_round
+from pb.schemas import LocalizedName
 
 DEMO_ACTOR = Principal(subject="demo-loader", role=Role.ADMIN)
 NETWORK_BUDGET = 250_000
@@ -83,13 +84,13 @@ async def load_demo(session: AsyncSession, *, now: datetime) -> BudgetRound:
         if found is not None:
             return found
     municipality = existing or await create_municipality(session, data=MunicipalityCreate(
-        slug="tuusula", code="858", name={"fi": "Tuusula", "sv": "Tusby", "en": "Tuusula"},  # type: ignore[arg-type]
+        slug="tuusula", code="858", name=LocalizedName(fi="Tuusula", sv="Tusby", en="Tuusula"),
         languages=["fi", "sv", "en"]), actor=DEMO_ACTOR, now=now)
     assert municipality.id is not None
     budget_round = await create_round(session, data=RoundCreate(
         municipality_id=municipality.id, slug="tuusula-2027", year=2027,
-        name={"fi": "Osallistuva budjetointi 2027", "sv": "Deltagande budgetering 2027",  # type: ignore[arg-type]
-              "en": "Participatory budgeting 2027"},
+        name=LocalizedName(fi="Osallistuva budjetointi 2027", sv="Deltagande budgetering 2027",
+                           en="Participatory budgeting 2027"),
         min_age=15, schedule=SCHEDULE), actor=DEMO_ACTOR, now=now)
     assert budget_round.id is not None
     for spec in NETWORKS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any, ClassVar
 
-from litestar import MediaType, Request, Response
+from litestar import Request, Response
 from litestar.exceptions import (
     HTTPException,
     NotAuthorizedException,
@@ -118,7 +118,7 @@ def _field_of(error: dict[str, Any]) -> str | None:
 
 def handle_validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
     errors = [
-        {"field": _field_of(e), "message": str(e.get("message", "invalid")), "source": e.get("source")}
+        {"field": _field_of(e), "message": str(e.get("message", "invalid"))}
         for e in (exc.extra if isinstance(exc.extra, list) else [])
         if isinstance(e, dict)
     ]
@@ -136,7 +136,7 @@ def handle_validation_error(request: Request[Any, Any, Any], exc: ValidationExce
 
 
 def handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
-    codes = {
+    codes: dict[type[HTTPException], tuple[str, str]] = {
         NotAuthorizedException: ("unauthorized", "Authentication required"),
         PermissionDeniedException: ("forbidden", "Forbidden"),
         LitestarNotFound: ("not_found", "Not found"),
@@ -184,5 +184,3 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     IntegrityError: handle_integrity_error,
     Exception: handle_internal_error,
 }
-
-__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "MediaType"]

@@ -9,11 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
 from pb.db import create_sessionmaker
-from pb.demo import load_demo
+from pb.demo import DEMO_ACTOR, load_demo
 from pb.models import Budget, Network
 from pb.municipalities.schemas import MunicipalityCreate
 from pb.municipalities.service import create_municipality
-from pb.demo import DEMO_ACTOR
 
 
 @dataclass(frozen=True)
@@ -30,10 +29,22 @@ class DemoWorld:
 async def demo_world(engine: AsyncEngine, *, now: datetime) -> DemoWorld:
     async with create_sessionmaker(engine)() as session, session.begin():
         budget_round = await load_demo(session, now=now)
-        other = await create_municipality(session, data=MunicipalityCreate.model_validate(
-            {"slug": "jarvenpaa", "code": "186", "name": {"fi": "Järvenpää", "sv": "Träskända"},
-             "languages": ["fi"]}), actor=DEMO_ACTOR, now=now)
-        networks = (await session.exec(select(Network).where(Network.municipality_id == budget_round.municipality_id))).all()
+        other = await create_municipality(
+            session,
+            data=MunicipalityCreate.model_validate(
+                {
+                    "slug": "jarvenpaa",
+                    "code": "186",
+                    "name": {"fi": "Järvenpää", "sv": "Träskända"},
+                    "languages": ["fi"],
+                }
+            ),
+            actor=DEMO_ACTOR,
+            now=now,
+        )
+        networks = (
+            await session.exec(select(Network).where(Network.municipality_id == budget_round.municipality_id))
+        ).all()
         budgets = (await session.exec(select(Budget).where(Budget.round_id == budget_round.id))).all()
         assert budget_round.id is not None and other.id is not None
         return DemoWorld(

@@ -14,7 +14,7 @@ from pb.models import ApiToken, Municipality, Network, Role
 from pb.settings import Settings
 
 ALGORITHM = "HS256"
-TOKEN_TYPE = "at+jwt"
+TOKEN_TYPE = "at+jwt"  # noqa: S105 (a JWT type, not a secret)
 LEEWAY_S = 30
 
 

@@ -17,7 +17,7 @@ AUTH = {"principal": Provide(provide_principal)}
 
 
 class BudgetController(Controller):
-    tags = ["budgets"]
+    tags = ("budgets",)
 
     @get("/rounds/{round_id:int}/budgets")
     async def list_budgets(self, db_session: DbSession, round_id: FromPath[int]) -> Sequence[BudgetPublic]:

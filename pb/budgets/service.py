@@ -150,7 +150,7 @@ def _require(budget: Budget, *fields: str) -> None:
 
 def _check_rule_params(params: dict[str, Any]) -> None:
     for key, value in params.items():
-        if not isinstance(value, str | int | float | bool) or isinstance(value, float) and value != value:
+        if not isinstance(value, str | int | float | bool) or (isinstance(value, float) and value != value):
             raise InvalidInput(f"rule parameter {key!r} must be a plain number, string or boolean",
                                field=f"rule_params.{key}")
 

@@ -16,7 +16,7 @@ from pb.municipalities.schemas import MunicipalityCreate, MunicipalityPublic
 
 class MunicipalityController(Controller):
     path = "/municipalities"
-    tags = ["municipalities"]
+    tags = ("municipalities",)
 
     @get("/")
     async def list_municipalities(self, db_session: DbSession) -> Sequence[MunicipalityPublic]:

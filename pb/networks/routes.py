@@ -16,7 +16,7 @@ AUTH = {"principal": Provide(provide_principal)}
 
 
 class NetworkController(Controller):
-    tags = ["networks"]
+    tags = ("networks",)
 
     @get("/municipalities/{municipality_id:int}/networks")
     async def list_networks(
@@ -29,7 +29,11 @@ class NetworkController(Controller):
 
     @post("/municipalities/{municipality_id:int}/networks", dependencies=AUTH)
     async def create_network(
-        self, db_session: DbSession, municipality_id: FromPath[int], data: JSONBody[NetworkCreate], principal: Caller,
+        self,
+        db_session: DbSession,
+        municipality_id: FromPath[int],
+        data: JSONBody[NetworkCreate],
+        principal: Caller,
         now: Now,
     ) -> NetworkPublic:
         network = await service.create_network(
@@ -43,9 +47,12 @@ class NetworkController(Controller):
 
     @patch("/networks/{network_id:int}", dependencies=AUTH)
     async def update_network(
-        self, db_session: DbSession, network_id: FromPath[int], data: JSONBody[NetworkUpdate], principal: Caller, now: Now
+        self,
+        db_session: DbSession,
+        network_id: FromPath[int],
+        data: JSONBody[NetworkUpdate],
+        principal: Caller,
+        now: Now,
     ) -> NetworkPublic:
-        network = await service.update_network(
-            db_session, network_id=network_id, data=data, actor=principal, now=now
-        )
+        network = await service.update_network(db_session, network_id=network_id, data=data, actor=principal, now=now)
         return NetworkPublic.model_validate(network)

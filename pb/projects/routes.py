@@ -16,7 +16,7 @@ AUTH = {"principal": Provide(provide_principal)}
 
 
 class ProjectController(Controller):
-    tags = ["projects"]
+    tags = ("projects",)
 
     @get("/budgets/{budget_id:int}/projects")
     async def list_projects(self, db_session: DbSession, budget_id: FromPath[int]) -> Sequence[ProjectPublic]:

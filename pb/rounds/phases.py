@@ -15,6 +15,7 @@ from pb.errors import PhaseConflict
 from pb.models import PHASES, Budget, BudgetRound, Phase, PhaseTransition
 from pb.rounds.config import config_hash, round_config
 from pb.rounds.service import lock_round, windows_of
+from pb.voting.board import close_voting
 
 SCHEDULE_ACTOR = "system:schedule"
 
@@ -85,6 +86,8 @@ async def _enter(
             raise PhaseConflict("voting cannot open before the round has at least one budget", field="to")
         budget_round.config_hash = config_hash(await round_config(session, budget_round))
         budget_round.frozen_at = now
+    if phase is Phase.TALLYING:
+        await close_voting(session, budget_round=budget_round, actor=actor, now=now)
     session.add(
         PhaseTransition(
             round_id=budget_round.id or 0, from_phase=budget_round.phase, to_phase=phase.value, trigger=trigger,

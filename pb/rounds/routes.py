@@ -19,7 +19,7 @@ AUTH = {"principal": Provide(provide_principal)}
 
 class RoundController(Controller):
     path = "/rounds"
-    tags = ["rounds"]
+    tags = ("rounds",)
 
     @get("/")
     async def list_rounds(

@@ -106,12 +106,12 @@ async def _replace_windows(
     for window in existing:
         if window.phase not in wanted:
             await session.delete(window)
-    for window in schedule.phases:
-        row = by_phase.get(window.phase.value) or RoundPhase(
-            round_id=budget_round.id or 0, phase=window.phase.value, starts_at=window.starts_at,
-            ends_at=window.ends_at,
+    for wanted_window in schedule.phases:
+        row = by_phase.get(wanted_window.phase.value) or RoundPhase(
+            round_id=budget_round.id or 0, phase=wanted_window.phase.value, starts_at=wanted_window.starts_at,
+            ends_at=wanted_window.ends_at,
         )
-        row.starts_at, row.ends_at = window.starts_at, window.ends_at
+        row.starts_at, row.ends_at = wanted_window.starts_at, wanted_window.ends_at
         session.add(row)
 
 

@@ -15,8 +15,15 @@ from tests.conftest import Tokens
 from tests.factories import DemoWorld
 
 CALLERS = [
-    "anonymous", "admin", "official", "official-elsewhere", "coordinator", "coordinator-elsewhere", "resident",
-    "researcher", "auditor",
+    "anonymous",
+    "admin",
+    "official",
+    "official-elsewhere",
+    "coordinator",
+    "coordinator-elsewhere",
+    "resident",
+    "researcher",
+    "auditor",
 ]
 MANAGERS = {"admin", "official"}
 _unique = itertools.count()
@@ -54,42 +61,103 @@ def _slug(prefix: str) -> str:
 
 
 def _budget(world: DemoWorld) -> dict[str, Any]:
-    return {"slug": _slug("b"), "network_id": world.network_ids["riihikallio"], "amount": 100_000,
-            "rule": "greedy"}
+    return {"slug": _slug("b"), "network_id": world.network_ids["riihikallio"], "amount": 100_000, "rule": "greedy"}
 
 
 ENDPOINTS = [
-    Endpoint("create municipality", frozenset({"admin"}), lambda w, s: (
-        "POST", "/municipalities",
-        {"slug": _slug("kunta"), "code": f"{next(_unique) % 900 + 100}", "name": {"fi": "Kunta"}, "languages": ["fi"]})),
-    Endpoint("create network", frozenset(MANAGERS), lambda w, s: (
-        "POST", f"/municipalities/{w.municipality_id}/networks",
-        {"slug": _slug("teema"), "kind": "theme", "name": {"fi": "Teema"}})),
-    Endpoint("describe network", frozenset(MANAGERS | {"coordinator"}), lambda w, s: (
-        "PATCH", f"/networks/{w.network_ids['hyryla']}", {"description": {"fi": "Uusi kuvaus"}})),
-    Endpoint("rename network", frozenset(MANAGERS), lambda w, s: (
-        "PATCH", f"/networks/{w.network_ids['hyryla']}", {"name": {"fi": "Hyrylä"}})),
-    Endpoint("create round", frozenset(MANAGERS), lambda w, s: (
-        "POST", "/rounds", {"municipality_id": w.municipality_id, "slug": _slug("r"), "year": 2030,
-                            "name": {"fi": "Kierros"}})),
-    Endpoint("update round", frozenset(MANAGERS), lambda w, s: (
-        "PATCH", f"/rounds/{w.round_id}", {"name": {"fi": "Uusi nimi"}})),
-    Endpoint("set schedule", frozenset(MANAGERS), lambda w, s: (
-        "PUT", f"/rounds/{w.round_id}/schedule",
-        {"phases": [{"phase": "proposals", "starts_at": "2027-02-01T00:00:00Z", "ends_at": "2027-03-01T00:00:00Z"}]})),
-    Endpoint("move phase", frozenset(MANAGERS), lambda w, s: (
-        "POST", f"/rounds/{w.round_id}/transitions", {"to": s["phases"][0]}), "phases"),
-    Endpoint("create budget", frozenset(MANAGERS), lambda w, s: (
-        "POST", f"/rounds/{w.round_id}/budgets", _budget(w))),
-    Endpoint("update budget", frozenset(MANAGERS), lambda w, s: (
-        "PATCH", f"/budgets/{w.budget_ids['hyryla']}", {"amount": 300_000})),
-    Endpoint("delete budget", frozenset(MANAGERS), lambda w, s: ("DELETE", f"/budgets/{s['budgets'][0]}", None), "budgets"),
-    Endpoint("add project", frozenset(MANAGERS), lambda w, s: (
-        "POST", f"/budgets/{w.budget_ids['hyryla']}/projects",
-        {"code": _slug("p"), "title": {"fi": "Penkki"}, "cost": 50_000})),
-    Endpoint("update project", frozenset(MANAGERS), lambda w, s: (
-        "PATCH", f"/projects/{s['projects'][0]}", {"cost": 60_000})),
-    Endpoint("remove project", frozenset(MANAGERS), lambda w, s: ("DELETE", f"/projects/{s['projects'][0]}", None), "projects"),
+    Endpoint(
+        "create municipality",
+        frozenset({"admin"}),
+        lambda w, s: (
+            "POST",
+            "/municipalities",
+            {
+                "slug": _slug("kunta"),
+                "code": f"{next(_unique) % 900 + 100}",
+                "name": {"fi": "Kunta"},
+                "languages": ["fi"],
+            },
+        ),
+    ),
+    Endpoint(
+        "create network",
+        frozenset(MANAGERS),
+        lambda w, s: (
+            "POST",
+            f"/municipalities/{w.municipality_id}/networks",
+            {"slug": _slug("teema"), "kind": "theme", "name": {"fi": "Teema"}},
+        ),
+    ),
+    Endpoint(
+        "describe network",
+        frozenset(MANAGERS | {"coordinator"}),
+        lambda w, s: ("PATCH", f"/networks/{w.network_ids['hyryla']}", {"description": {"fi": "Uusi kuvaus"}}),
+    ),
+    Endpoint(
+        "rename network",
+        frozenset(MANAGERS),
+        lambda w, s: ("PATCH", f"/networks/{w.network_ids['hyryla']}", {"name": {"fi": "Hyrylä"}}),
+    ),
+    Endpoint(
+        "create round",
+        frozenset(MANAGERS),
+        lambda w, s: (
+            "POST",
+            "/rounds",
+            {"municipality_id": w.municipality_id, "slug": _slug("r"), "year": 2030, "name": {"fi": "Kierros"}},
+        ),
+    ),
+    Endpoint(
+        "update round",
+        frozenset(MANAGERS),
+        lambda w, s: ("PATCH", f"/rounds/{w.round_id}", {"name": {"fi": "Uusi nimi"}}),
+    ),
+    Endpoint(
+        "set schedule",
+        frozenset(MANAGERS),
+        lambda w, s: (
+            "PUT",
+            f"/rounds/{w.round_id}/schedule",
+            {
+                "phases": [
+                    {"phase": "proposals", "starts_at": "2027-02-01T00:00:00Z", "ends_at": "2027-03-01T00:00:00Z"}
+                ]
+            },
+        ),
+    ),
+    Endpoint(
+        "move phase",
+        frozenset(MANAGERS),
+        lambda w, s: ("POST", f"/rounds/{w.round_id}/transitions", {"to": s["phases"][0]}),
+        "phases",
+    ),
+    Endpoint("create budget", frozenset(MANAGERS), lambda w, s: ("POST", f"/rounds/{w.round_id}/budgets", _budget(w))),
+    Endpoint(
+        "update budget",
+        frozenset(MANAGERS),
+        lambda w, s: ("PATCH", f"/budgets/{w.budget_ids['hyryla']}", {"amount": 300_000}),
+    ),
+    Endpoint(
+        "delete budget", frozenset(MANAGERS), lambda w, s: ("DELETE", f"/budgets/{s['budgets'][0]}", None), "budgets"
+    ),
+    Endpoint(
+        "add project",
+        frozenset(MANAGERS),
+        lambda w, s: (
+            "POST",
+            f"/budgets/{w.budget_ids['hyryla']}/projects",
+            {"code": _slug("p"), "title": {"fi": "Penkki"}, "cost": 50_000},
+        ),
+    ),
+    Endpoint(
+        "update project", frozenset(MANAGERS), lambda w, s: ("PATCH", f"/projects/{s['projects'][0]}", {"cost": 60_000})
+    ),
+    Endpoint(
+        "remove project",
+        frozenset(MANAGERS),
+        lambda w, s: ("DELETE", f"/projects/{s['projects'][0]}", None),
+        "projects",
+    ),
 ]
 
 
@@ -98,8 +166,11 @@ async def _prepare(client: httpx.AsyncClient, world: DemoWorld, admin: dict[str,
     for _ in range(len(MANAGERS) + 1):  # one spare, so callers refused after the last success still have a target
         created = await client.post(f"/rounds/{world.round_id}/budgets", json=_budget(world), headers=admin)
         budgets.append(created.json()["id"])
-        project = await client.post(f"/budgets/{world.budget_ids['jokela']}/projects", headers=admin,
-                                    json={"code": _slug("q"), "title": {"fi": "Valo"}, "cost": 10_000})
+        project = await client.post(
+            f"/budgets/{world.budget_ids['jokela']}/projects",
+            headers=admin,
+            json={"code": _slug("q"), "title": {"fi": "Valo"}, "cost": 10_000},
+        )
         projects.append(project.json()["id"])
     return {"budgets": budgets, "projects": projects, "phases": ["proposals", "deliberation", "voting"]}
 

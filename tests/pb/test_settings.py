@@ -25,7 +25,9 @@ def test_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize("secret", [None, DEVELOPMENT_SECRET, "short"])
-def test_production_refuses_a_default_missing_or_weak_secret(monkeypatch: pytest.MonkeyPatch, secret: str | None) -> None:
+def test_production_refuses_a_default_missing_or_weak_secret(
+    monkeypatch: pytest.MonkeyPatch, secret: str | None
+) -> None:
     monkeypatch.setenv("PB_ENV", "production")
     if secret is None:
         monkeypatch.delenv("PB_SECRET_KEY", raising=False)
