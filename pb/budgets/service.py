@@ -13,8 +13,7 @@ from pb import audit
 from pb.auth.principal import Principal, ensure_manages_municipality
 from pb.budgets.schemas import BudgetCreate, BudgetUpdate
 from pb.errors import AlreadyExists, InvalidInput, NotFound, RoundFrozen
-from pb.models import BallotFormat, BallotProject, Budget, BudgetRound, NetworkKind
-from pb.networks.service import get_network
+from pb.models import BallotFormat, BallotProject, Budget, BudgetRound, Network, NetworkKind
 from pb.rounds.service import lock_round
 
 RULES: dict[str, frozenset[BallotFormat]] = {
@@ -36,8 +35,8 @@ async def create_budget(
     name = data.name.as_dict() if data.name else None
     area_restricted = data.area_restricted
     if data.network_id is not None:
-        network = await get_network(session, data.network_id)
-        if network.municipality_id != budget_round.municipality_id or network.archived_at is not None:
+        network = await session.get(Network, data.network_id)
+        if network is None or network.municipality_id != budget_round.municipality_id or network.archived_at:
             raise InvalidInput("the network is not an active network of this municipality", field="network_id")
         name = name or dict(network.name)
         # Only a regional network has an area to restrict voting to.

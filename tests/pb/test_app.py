@@ -1,0 +1,43 @@
+"""The service as a whole: health, the OpenAPI document, problem details, headers, body limits."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.factories import DemoWorld
+
+
+async def test_health_reports_the_database(client: httpx.AsyncClient, world: DemoWorld) -> None:
+    response = await client.get("/health")
+
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+
+
+async def test_openapi_document_lists_the_api(client: httpx.AsyncClient, world: DemoWorld) -> None:
+    document = (await client.get("/schema/openapi.json")).json()
+
+    assert {"/rounds", "/rounds/{round_id}/transitions", "/budgets/{budget_id}"} <= set(document["paths"])
+
+
+async def test_responses_carry_protective_headers(client: httpx.AsyncClient, world: DemoWorld) -> None:
+    response = await client.get("/rounds")
+
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+
+
+async def test_malformed_json_is_a_problem_not_a_crash(client: httpx.AsyncClient, world: DemoWorld) -> None:
+    response = await client.post("/rounds", content=b'{"slug": ', headers={"content-type": "application/json"})
+
+    assert response.status_code in (400, 401, 422)
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_oversized_body_is_413(client: httpx.AsyncClient, world: DemoWorld) -> None:
+    response = await client.post(
+        "/rounds", content=b"[" + b"1," * 300_000 + b"1]", headers={"content-type": "application/json"}
+    )
+
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large"
