@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
+import pb.auth.models  # noqa: F401
 import pb.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from pb.db import create_engine
 from pb.settings import Settings

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -11,10 +13,13 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from pb.auth.identity import Resident
 from pb.auth.principal import Principal
+from pb.auth.sessions import authenticate_resident
 from pb.auth.tokens import authenticate
 from pb.db import SessionMaker, transaction
-from pb.errors import Unauthorized
+from pb.errors import Forbidden, Unauthorized
+from pb.models import Role
 from pb.settings import Settings
 
 Clock = Callable[[], datetime]
@@ -24,6 +29,13 @@ DbSession = NamedDependency[AsyncSession]
 Now = NamedDependency[datetime]
 Caller = NamedDependency[Principal]
 AppSettings = NamedDependency[Settings]
+Voter = NamedDependency[Resident]
+"""A signed-in resident: parameter ``resident`` with ``dependencies={"resident": Provide(provide_resident)}``."""
+
+SESSION_COOKIE = "__Host-pb_session"
+CSRF_COOKIE = "pb_csrf"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def system_clock() -> datetime:
@@ -55,10 +67,66 @@ def bearer_token(request: Request[Any, Any, Any]) -> str | None:
 
 
 async def provide_principal(
-    request: Request[Any, Any, Any], db_session: DbSession, settings: AppSettings, now: Now
+    request: Request[Any, Any, Any], state: State, settings: AppSettings, now: Now
 ) -> Principal:
     """The authenticated caller; a missing or bad token is 401."""
+    # Authentication reads in a transaction of its own: Litestar does not clean up dependencies resolved
+    # before one that raises, so a 401 must not leave the request's transaction holding a connection.
+    async with transaction(state.sessionmaker) as db_session:
+        return await _principal(request, db_session, settings, now)
+
+
+async def _principal(
+    request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings, now: datetime
+) -> Principal:
     token = bearer_token(request)
     if token is None:
-        raise Unauthorized("sign in or send an API token (Authorization: Bearer ...)")
-    return await authenticate(db_session, settings, token, now=now)
+        if request.cookies.get(SESSION_COOKIE) is None:
+            raise Unauthorized("sign in or send an API token (Authorization: Bearer ...)")
+        resident = await _resident(request, db_session, settings, now)
+        return Principal(subject=resident.session_id, role=Role.RESIDENT)
+    try:
+        return await authenticate(db_session, settings, token, now=now)
+    except Unauthorized:
+        # A resident's session token is valid here too, as a resident: official endpoints then answer 403.
+        resident = await authenticate_resident(db_session, settings, token, now=now)
+        return Principal(subject=resident.session_id, role=Role.RESIDENT)
+
+
+def csrf_token(settings: Settings, session_id: str) -> str:
+    """The double-submit CSRF token of a session, bound to it so that a planted cookie does not help."""
+    key = settings.secret_key.get_secret_value().encode()
+    return hmac.new(key, b"pb/csrf/" + session_id.encode(), hashlib.sha256).hexdigest()
+
+
+def ensure_csrf(request: Request[Any, Any, Any], settings: Settings, session_id: str) -> None:
+    """Cookie-authenticated writes carry the session's CSRF token in both a header and a cookie."""
+    if request.method in SAFE_METHODS:
+        return
+    header = request.headers.get(CSRF_HEADER, "")
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    expected = csrf_token(settings, session_id)
+    if not (hmac.compare_digest(header, expected) and hmac.compare_digest(cookie, expected)):
+        raise Forbidden("missing or wrong CSRF token (send the pb_csrf cookie's value in X-CSRF-Token)")
+
+
+async def provide_resident(
+    request: Request[Any, Any, Any], state: State, settings: AppSettings, now: Now
+) -> Resident:
+    """The signed-in resident, from a bearer session token or the session cookie; else 401."""
+    async with transaction(state.sessionmaker) as db_session:  # its own, as in provide_principal
+        return await _resident(request, db_session, settings, now)
+
+
+async def _resident(
+    request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings, now: datetime
+) -> Resident:
+    token = bearer_token(request)
+    if token is not None:
+        return await authenticate_resident(db_session, settings, token, now=now)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie is None:
+        raise Unauthorized("sign in first")
+    resident = await authenticate_resident(db_session, settings, cookie, now=now)
+    ensure_csrf(request, settings, resident.session_id)
+    return resident

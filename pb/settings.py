@@ -5,16 +5,35 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105 (a marker, refused in production)
+DEVELOPMENT_VOTER_KEY_SECRET = "development-only-voter-key-secret-not-for-production"  # noqa: S105 (a marker)
 MIN_SECRET_LENGTH = 32
+DEV_IDP_PATH = "/dev-idp"
+# Levels of assurance by acr value: 1 low, 2 substantial, 3 high (eIDAS names, Suomi.fi's ficora URIs).
+DEFAULT_ACR_LEVELS = {
+    "low": 1, "substantial": 2, "high": 3,
+    "http://eidas.europa.eu/LoA/low": 1, "http://eidas.europa.eu/LoA/substantial": 2,
+    "http://eidas.europa.eu/LoA/high": 3,
+    "http://ftn.ficora.fi/2017/loa2": 2, "http://ftn.ficora.fi/2017/loa3": 3,
+}
 
 
 def default_database_url() -> str:
     """An embedded SQLite file under ./var, so a newcomer needs no server."""
     return f"sqlite+aiosqlite:///{Path('var/pb.sqlite3').resolve()}"
+
+
+def ephemeral_session_key() -> SecretStr:
+    """A fresh Ed25519 key for development and tests; production must configure its own."""
+    pem = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return SecretStr(pem.decode())
 
 
 class Settings(BaseSettings):
@@ -26,8 +45,8 @@ class Settings(BaseSettings):
     database_url: str = Field(default_factory=default_database_url)
     secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
     """Signs officials' API tokens. In production it must be set, long and not the development value."""
-    token_issuer: str = "pb"
-    token_audience: str = "pb-api"
+    token_issuer: str = "pb"  # noqa: S105
+    token_audience: str = "pb-api"  # noqa: S105
     token_ttl_days: int = Field(default=90, ge=1, le=366)
     schedule_interval_s: float = Field(default=30.0, gt=0)
     """How often the service moves rounds along their phase plan."""
@@ -35,6 +54,38 @@ class Settings(BaseSettings):
     db_echo: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     max_request_body_bytes: int = Field(default=256 * 1024, ge=1024)
+
+    # Resident sign-in (OpenID Connect) and pb's resident sessions.
+    public_url: str = "http://localhost:8000"
+    """Where browsers reach pb; the default redirect URI and the development IdP's issuer derive from it."""
+    oidc_issuer: str | None = None
+    """The identity provider's issuer URL; unset outside production means pb's development IdP."""
+    oidc_client_id: str = "pb"
+    oidc_client_secret: SecretStr | None = None
+    oidc_redirect_uri: str | None = None
+    oidc_scopes: str = "openid profile"
+    oidc_algorithms: list[str] = Field(default_factory=lambda: ["RS256", "ES256", "EdDSA"])
+    oidc_claim_national_id: str = "urn:oid:1.2.246.21"
+    oidc_claim_birth_date: str = "birthdate"
+    oidc_claim_municipality: str = "urn:oid:1.2.246.517.2002.2.18"
+    oidc_claim_postal_code: str = "urn:oid:1.2.246.517.2002.2.6"
+    oidc_claim_name: str = "name"
+    oidc_acr_levels: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_ACR_LEVELS))
+    oidc_min_acr_level: int = Field(default=2, ge=0)
+    """Minimum level of assurance (2 = substantial); a missing or unknown acr counts as 0."""
+    oidc_cache_ttl_s: float = Field(default=3600.0, gt=0)
+    """How long the discovery document and JWKS are trusted before being fetched again."""
+    oidc_http_timeout_s: float = Field(default=5.0, gt=0)
+    login_attempt_ttl_minutes: int = Field(default=10, ge=1, le=60)
+    session_private_key: SecretStr = Field(default_factory=ephemeral_session_key)
+    """PEM (PKCS#8) Ed25519 or P-256 key that signs resident session tokens; required in production."""
+    session_previous_public_keys: list[str] = Field(default_factory=list)
+    """PEM public keys of rotated-out signing keys, still accepted until their tokens expire."""
+    session_audience: str = "pb-resident"
+    session_ttl_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    voter_key_secret: SecretStr = SecretStr(DEVELOPMENT_VOTER_KEY_SECRET)
+    """Master secret for person keys and per-round voter keys; kept outside the database."""
+    signin_rate_limit_per_minute: int = Field(default=30, ge=1)
 
     @model_validator(mode="after")
     def _refuse_weak_secrets_in_production(self) -> Settings:
@@ -45,7 +96,31 @@ class Settings(BaseSettings):
                     f"PB_SECRET_KEY must be set to a random value of at least {MIN_SECRET_LENGTH} characters "
                     "in production"
                 )
+            voter_secret = self.voter_key_secret.get_secret_value()
+            if voter_secret == DEVELOPMENT_VOTER_KEY_SECRET or len(voter_secret) < MIN_SECRET_LENGTH:
+                raise ValueError(
+                    f"PB_VOTER_KEY_SECRET must be set to a random value of at least {MIN_SECRET_LENGTH} "
+                    "characters in production"
+                )
+            if "session_private_key" not in self.model_fields_set:
+                raise ValueError("PB_SESSION_PRIVATE_KEY must be set in production")
+            if not self.oidc_issuer:
+                raise ValueError("PB_OIDC_ISSUER must be set in production")
         return self
+
+    @property
+    def voter_key_master(self) -> bytes:
+        """The master secret behind person keys and voter keys."""
+        return self.voter_key_secret.get_secret_value().encode()
+
+    @property
+    def signin_issuer(self) -> str:
+        """The identity provider residents sign in with: configured, or pb's development IdP."""
+        return self.oidc_issuer or self.public_url.rstrip("/") + DEV_IDP_PATH
+
+    @property
+    def signin_redirect_uri(self) -> str:
+        return self.oidc_redirect_uri or self.public_url.rstrip("/") + "/auth/callback"
 
     @property
     def is_sqlite(self) -> bool:

@@ -1,0 +1,142 @@
+"""Resident sessions: a server-side row that can be revoked, and a short-lived token signed by pb."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+import jwt
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from pb import audit
+from pb.auth.identity import IdentityClaims, Resident, person_key
+from pb.auth.models import ResidentSession
+from pb.auth.principal import Principal, ensure_admin
+from pb.auth.signing import signing_key, verifying_keys
+from pb.errors import NotFound, Unauthorized
+from pb.settings import Settings
+
+TOKEN_TYPE = "at+jwt"  # noqa: S105 (a media type, not a secret)
+LEEWAY_S = 30
+REQUIRED_CLAIMS = ("iss", "aud", "sub", "sid", "jti", "iat", "nbf", "exp")
+# Headers that would let a token choose its own key or demand unknown processing: never honoured.
+FORBIDDEN_HEADERS = frozenset({"jku", "jwk", "x5u", "x5c", "x5t", "x5t#S256", "crit"})
+
+
+async def open_session(
+    db: AsyncSession, settings: Settings, *, claims: IdentityClaims, now: datetime
+) -> tuple[str, Resident]:
+    """Start a new session (always a new id) for verified claims; returns its token and the resident."""
+    record = ResidentSession(
+        id=secrets.token_urlsafe(24),
+        person_key=person_key(claims, master=settings.voter_key_master),
+        birth_date=claims.birth_date,
+        municipality_code=claims.municipality_code,
+        postal_code=claims.postal_code,
+        acr=claims.acr,
+        created_at=now,
+        expires_at=now + timedelta(minutes=settings.session_ttl_minutes),
+    )
+    db.add(record)
+    await db.flush()
+    return _sign(settings, record), _resident(record, display_name=claims.name)
+
+
+def _sign(settings: Settings, record: ResidentSession) -> str:
+    key = signing_key(settings)
+    payload = {
+        "iss": settings.token_issuer,
+        "aud": settings.session_audience,
+        "sub": record.id,
+        "sid": record.id,
+        "jti": secrets.token_urlsafe(16),
+        "iat": int(record.created_at.timestamp()),
+        "nbf": int(record.created_at.timestamp()),
+        "exp": int(record.expires_at.timestamp()),
+    }
+    return jwt.encode(payload, key.key, algorithm=key.algorithm, headers={"typ": TOKEN_TYPE, "kid": key.kid})
+
+
+def _resident(record: ResidentSession, *, display_name: str | None = None) -> Resident:
+    return Resident(
+        session_id=record.id,
+        person_key=record.person_key,
+        birth_date=record.birth_date,
+        municipality_code=record.municipality_code,
+        postal_code=record.postal_code,
+        acr=record.acr,
+        display_name=display_name,
+    )
+
+
+def verify_session_token(settings: Settings, token: str, *, now: datetime) -> dict[str, Any]:
+    """Check a session token's header, signature and claims against ``now``; any doubt is a 401."""
+    try:
+        header = jwt.get_unverified_header(token)
+        key = verifying_keys(settings).get(str(header.get("kid", "")))
+        if (
+            key is None
+            or header.get("typ") != TOKEN_TYPE
+            or header.get("alg") != key.algorithm
+            or FORBIDDEN_HEADERS & header.keys()
+        ):
+            raise Unauthorized("invalid token")
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            key.key,
+            algorithms=[key.algorithm],
+            audience=settings.session_audience,
+            issuer=settings.token_issuer,
+            options={"require": list(REQUIRED_CLAIMS), "verify_exp": False, "verify_nbf": False,
+                     "verify_iat": False},
+        )
+    except jwt.PyJWTError as exc:
+        raise Unauthorized("invalid token") from exc
+    check_times(claims, now=now, leeway_s=LEEWAY_S)
+    if not isinstance(claims["sid"], str) or claims["sub"] != claims["sid"]:
+        raise Unauthorized("invalid token")
+    return claims
+
+
+def check_times(claims: dict[str, Any], *, now: datetime, leeway_s: int) -> None:
+    """``exp``, ``nbf`` and ``iat`` against the service's clock (PyJWT would use the system's)."""
+    moment = now.timestamp()
+    times = [claims.get(name) for name in ("exp", "nbf", "iat")]
+    if not all(isinstance(t, int | float) and not isinstance(t, bool) for t in times):
+        raise Unauthorized("invalid token")
+    exp, nbf, iat = times
+    if exp <= moment - leeway_s or nbf > moment + leeway_s or iat > moment + leeway_s:  # type: ignore[operator]
+        raise Unauthorized("invalid token")
+
+
+async def authenticate_resident(
+    db: AsyncSession, settings: Settings, token: str, *, now: datetime
+) -> Resident:
+    """The resident behind a session token; revoked, expired or unknown sessions are a 401."""
+    claims = verify_session_token(settings, token, now=now)
+    record = await db.get(ResidentSession, claims["sid"])
+    if record is None or record.revoked_at is not None or record.expires_at <= now:
+        raise Unauthorized("invalid token")
+    return _resident(record)
+
+
+async def close_session(db: AsyncSession, *, session_id: str, now: datetime) -> None:
+    """Log out: the session's tokens stop working at once."""
+    record = await db.get(ResidentSession, session_id)
+    if record is not None and record.revoked_at is None:
+        record.revoked_at = now
+
+
+async def terminate_session(db: AsyncSession, *, session_id: str, actor: Principal, now: datetime) -> None:
+    """An administrator ends a resident's session, for example after a stolen device is reported."""
+    ensure_admin(actor)
+    record = await db.get(ResidentSession, session_id)
+    if record is None:
+        raise NotFound("no such session", field="session_id")
+    if record.revoked_at is None:
+        record.revoked_at = now
+    await audit.record(
+        db, actor=actor.actor, action="resident_session.terminate", target=f"resident_session:{session_id}",
+        now=now,
+    )
