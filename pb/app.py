@@ -29,6 +29,7 @@ from pb.projects.routes import ProjectController
 from pb.rounds.routes import RoundController
 from pb.scheduler import run_schedule
 from pb.settings import Settings
+from pb.voting.routes import BoardController, VotingController
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -73,6 +74,7 @@ def create_app(
     return Litestar(
         route_handlers=[
             health, MunicipalityController, NetworkController, RoundController, BudgetController, ProjectController,
+            VotingController, BoardController,
         ],
         dependencies={
             "db_session": Provide(provide_db_session),

@@ -1,0 +1,135 @@
+"""HTTP routes for voting: a resident's budgets, casting, and the public bulletin board."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated
+
+from litestar import Controller, Response, get, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, HeaderParameter, JSONBody, PathParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from pb.dependencies import DbSession, Now, Voter, provide_resident
+from pb.settings import Settings
+from pb.voting import board, my_budgets, service
+from pb.voting.guard import CastGuard
+from pb.voting.keys import VotingKeys
+from pb.voting.receipts import stored_selections
+from pb.voting.schemas import (
+    BallotCast,
+    BallotContent,
+    Board,
+    BoardEntry,
+    CastReceipt,
+    MyBudget,
+    ReceiptLookup,
+)
+
+MAX_CAST_BODY = 64 * 1024
+"""Far above the largest valid ballot (1,000 codes of 32 characters)."""
+
+Keys = NamedDependency[VotingKeys]
+IdempotencyKey = Annotated[
+    str | None,
+    HeaderParameter(name="Idempotency-Key", min_length=1, max_length=128, pattern=r"^[\x21-\x7e]+$"),
+]
+Receipt = Annotated[str, PathParameter(pattern=r"^[0-9a-f]{64}$")]
+
+
+def provide_voting_keys(state: State) -> VotingKeys:
+    settings: Settings = state.settings
+    return VotingKeys(settings.voter_key_master)
+
+
+class VotingController(Controller):
+    tags = ["voting"]  # noqa: RUF012
+    dependencies = {  # noqa: RUF012
+        "resident": Provide(provide_resident),
+        "keys": Provide(provide_voting_keys, sync_to_thread=False),
+    }
+
+    @get("/rounds/{round_id:int}/my-budgets")
+    async def my_budgets(
+        self, db_session: DbSession, round_id: FromPath[int], resident: Voter, keys: Keys, now: Now
+    ) -> Sequence[MyBudget]:
+        """The round's budgets: where you may vote, why not elsewhere, and where your ballot counts."""
+        rows = await my_budgets.my_budgets(db_session, round_id=round_id, voter=resident, keys=keys, now=now)
+        return [
+            MyBudget(
+                budget_id=r.budget.id or 0,
+                slug=r.budget.slug,
+                name=r.budget.name,
+                ballot_format=r.budget.ballot_format,
+                eligible=r.verdict.eligible,
+                reason=r.verdict.reason,
+                message=r.verdict.message,
+                voted=r.voted,
+            )
+            for r in rows
+        ]
+
+    @post("/budgets/{budget_id:int}/ballot", middleware=[CastGuard], request_max_body_size=MAX_CAST_BODY)
+    async def cast(
+        self,
+        db_session: DbSession,
+        budget_id: FromPath[int],
+        data: JSONBody[BallotCast],
+        resident: Voter,
+        keys: Keys,
+        now: Now,
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[CastReceipt]:
+        """Cast or change your ballot; 201 with its receipt, 200 when repeating a request already done."""
+        result = await service.cast_ballot(
+            db_session,
+            budget_id=budget_id,
+            voter=resident,
+            data=data,
+            idempotency_key=idempotency_key,
+            keys=keys,
+            now=now,
+        )
+        receipt = CastReceipt(
+            receipt=result.receipt,
+            nonce=result.nonce,
+            ballot=BallotContent(
+                budget_id=result.budget_id,
+                config_hash=result.config_hash,
+                selections=result.selections,
+            ),
+        )
+        return Response(receipt, status_code=HTTP_201_CREATED if result.created else HTTP_200_OK)
+
+
+class BoardController(Controller):
+    tags = ["board"]  # noqa: RUF012
+
+    @get("/budgets/{budget_id:int}/board")
+    async def board(self, db_session: DbSession, budget_id: FromPath[int]) -> Board:
+        """Every counted ballot of a budget in receipt order, with the hash over the set; after voting."""
+        publication, ballots = await board.board(db_session, budget_id=budget_id)
+        return Board(
+            budget_id=publication.budget_id,
+            round_id=publication.round_id,
+            config_hash=publication.config_hash,
+            ballot_count=publication.ballot_count,
+            set_hash=publication.set_hash,
+            ballots=[
+                BoardEntry(receipt=b.receipt, selections=stored_selections(b.selections)) for b in ballots
+            ],
+        )
+
+    @get("/board/receipts/{receipt:str}")
+    async def receipt(self, db_session: DbSession, receipt: Receipt) -> ReceiptLookup:
+        """The published ballot with this receipt: its content only."""
+        ballot = await board.published_ballot(db_session, receipt=receipt)
+        return ReceiptLookup(
+            receipt=ballot.receipt,
+            ballot=BallotContent(
+                budget_id=ballot.budget_id,
+                config_hash=ballot.config_hash,
+                selections=stored_selections(ballot.selections),
+            ),
+        )

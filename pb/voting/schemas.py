@@ -1,0 +1,78 @@
+"""Bodies of the voting API. Nothing here carries a voter key or identity next to ballot content (B4)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, StrictInt, StrictStr, StringConstraints
+
+from pb.models import BallotFormat
+from pb.schemas import Input, Output
+
+MAX_SELECTIONS = 1000
+
+ProjectCode = Annotated[StrictStr, StringConstraints(min_length=1, max_length=32)]
+Points = Annotated[StrictInt, Field(ge=-1_000_000, le=1_000_000)]
+Nonce = Annotated[StrictStr, StringConstraints(pattern=r"^[A-Za-z0-9_-]{16,128}$")]
+Hash = Annotated[StrictStr, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class BallotCast(Input):
+    """A ballot: project codes (approval, knapsack), best first (ranked) or {code: points} (cumulative)."""
+
+    selections: (
+        Annotated[list[ProjectCode], Field(max_length=MAX_SELECTIONS)]
+        | Annotated[dict[ProjectCode, Points], Field(max_length=MAX_SELECTIONS)]
+    )
+    config_hash: Hash
+    """The round's configuration hash the ballot was made against (GET /rounds/{id})."""
+    nonce: Nonce | None = None
+    """Chosen by the client so it can compute its receipt itself; the server picks one when absent."""
+
+
+class BallotContent(Output):
+    budget_id: int
+    config_hash: str
+    selections: list[str] | dict[str, int]
+
+
+class CastReceipt(Output):
+    """``receipt = sha256(nonce || canonical ballot)``; see docs/security.md."""
+
+    receipt: str
+    nonce: str
+    ballot: BallotContent
+
+
+class MyBudget(Output):
+    budget_id: int
+    slug: str
+    name: dict[str, str]
+    ballot_format: BallotFormat
+    eligible: bool
+    reason: str | None
+    message: str | None
+    voted: bool
+    """Whether a ballot of yours counts in this budget (never which one)."""
+
+
+class BoardEntry(Output):
+    receipt: str
+    selections: list[str] | dict[str, int]
+
+
+class Board(Output):
+    budget_id: int
+    round_id: int
+    config_hash: str
+    ballot_count: int
+    set_hash: str
+    """SHA-256 over the entries in receipt order; see docs/security.md for the exact form."""
+    ballots: list[BoardEntry]
+
+
+class ReceiptLookup(Output):
+    """A published ballot found by its receipt: content only, never who cast it or when."""
+
+    receipt: str
+    ballot: BallotContent

@@ -1,0 +1,294 @@
+"""Casting ballots over HTTP: eligibility, validation, phases, idempotency and revoting, on both backends."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col, select
+
+from pb.db import create_sessionmaker
+from pb.models import AuditEvent
+from tests.conftest import Clock
+from tests.factories import DemoWorld
+from tests.pb.voting.conftest import SignIn
+from tests.pb.voting.election import Election, cast, close_voting, counts, open_voting
+
+NONCE = "client-chosen-nonce-0123456789"
+
+
+def client_receipt(nonce: str, budget_id: int, config_hash: str, selections: object) -> str:
+    """What a voter's browser computes, written from docs/security.md, not from pb's code."""
+    canonical = json.dumps({"budget_id": budget_id, "config_hash": config_hash, "selections": selections},
+                           sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256((nonce + canonical).encode()).hexdigest()
+
+
+async def test_resident_sees_budgets_casts_changes_and_finds_the_receipt_on_the_board_after_close(
+    client: httpx.AsyncClient, engine: AsyncEngine, clock: Clock, election: Election, sign_in: SignIn,
+    tokens: object,
+) -> None:
+    resident = await sign_in()
+
+    mine = (await client.get(f"/rounds/{election.round_id}/my-budgets", headers=resident)).json()
+    by_slug = {b["slug"]: b for b in mine}
+    assert by_slug["hyryla"]["eligible"] is True
+    assert by_slug["jokela"] == {**by_slug["jokela"], "eligible": False, "reason": "outside-area"}
+    assert by_slug["luonto-ja-liikunta"]["eligible"] is True
+    assert not any(b["voted"] for b in mine)
+
+    first = await cast(client, election, "hyryla", ["B", "A"], resident, nonce=NONCE)
+    assert first.status_code == 201, first.text
+    hyryla = election.budgets["hyryla"]
+    assert first.json()["receipt"] == client_receipt(NONCE, hyryla, election.config_hash, ["A", "B"])
+    assert first.json()["ballot"]["selections"] == ["A", "B"]
+    changed = await cast(client, election, "hyryla", ["B", "C"], resident, nonce=NONCE + "x")
+    assert changed.status_code == 201, changed.text
+    receipt = changed.json()["receipt"]
+    assert receipt == client_receipt(NONCE + "x", hyryla, election.config_hash, ["B", "C"])
+    assert await counts(engine, hyryla) == (1, 1)
+    mine = (await client.get(f"/rounds/{election.round_id}/my-budgets", headers=resident)).json()
+    assert [b["slug"] for b in mine if b["voted"]] == ["hyryla"]
+    assert (await client.get(f"/board/receipts/{receipt}")).status_code == 404
+
+    await close_voting(engine, clock, election)
+
+    board = (await client.get(f"/budgets/{hyryla}/board")).json()
+    assert board["ballots"] == [{"receipt": receipt, "selections": ["B", "C"]}]
+    assert board["set_hash"] == hashlib.sha256(
+        f"{receipt}:{json.dumps({'budget_id': hyryla, 'config_hash': election.config_hash, 'selections': ['B', 'C']}, separators=(',', ':'), sort_keys=True)}\n".encode()  # noqa: E501
+    ).hexdigest()
+    found = await client.get(f"/board/receipts/{receipt}")
+    assert found.json() == {"receipt": receipt, "ballot": {
+        "budget_id": hyryla, "config_hash": election.config_hash, "selections": ["B", "C"]}}
+    old = await client.get(f"/board/receipts/{first.json()['receipt']}")
+    assert old.status_code == 404
+    late = await cast(client, election, "hyryla", ["A"], resident)
+    assert late.status_code == 409
+    assert late.json()["code"] == "voting_closed"
+
+
+INELIGIBLE = [
+    ({"birth_date": date(2012, 10, 1)}, "luonto-ja-liikunta", "too-young"),
+    ({"municipality_code": "186"}, "luonto-ja-liikunta", "other-municipality"),
+    ({"postal_code": "05400"}, "hyryla", "outside-area"),
+]
+
+
+async def test_ineligible_resident_is_refused_with_the_reason_and_nothing_is_stored(
+    client: httpx.AsyncClient, engine: AsyncEngine, election: Election, sign_in: SignIn
+) -> None:
+    for claims, budget, reason in INELIGIBLE:
+        resident = await sign_in(**claims)
+
+        refused = await cast(client, election, budget, ["A"], resident)
+
+        assert refused.status_code == 403, reason
+        assert (refused.json()["code"], refused.json()["reason"]) == ("not_eligible", reason)
+        assert await counts(engine) == (0, 0)
+        mine = {b["slug"]: b for b in (await client.get(f"/rounds/{election.round_id}/my-budgets",
+                                                        headers=resident)).json()}
+        assert (mine[budget]["eligible"], mine[budget]["reason"]) == (False, reason)
+
+
+async def test_a_resident_who_turns_fifteen_on_the_last_voting_day_may_vote(
+    client: httpx.AsyncClient, election: Election, sign_in: SignIn
+) -> None:
+    resident = await sign_in(birth_date=date(2012, 9, 30))
+
+    assert (await cast(client, election, "luonto-ja-liikunta", ["A"], resident)).status_code == 201
+
+
+INVALID = [
+    ("hyryla", ["A", "B", "C"], "over-cost-cap"),
+    ("hyryla", ["A", "A"], "duplicate-project"),
+    ("hyryla", ["Z"], "unknown-project"),
+    ("luonto-ja-liikunta", ["A", "B", "C", "D"], "too-many"),
+    ("kunta", {"A": 6}, "points-out-of-range"),
+    ("kunta", {"A": 0}, "points-out-of-range"),
+    ("kunta", {"A": 5, "B": 5, "C": 1}, "too-many-points"),
+    ("kunta", ["A"], "wrong-shape"),
+    ("ranked", {"A": 1}, "wrong-shape"),
+    ("ranked", ["A", "B", "C", "D"], "too-many"),
+]
+MALFORMED: list[dict[str, object]] = [
+    {"selections": ["A"], "weight": 2},
+    {"selections": ["A"], "voter_id": "x"},
+    {"selections": ["A"], "cost": 1},
+    {"selections": [1.5]},
+    {"selections": {"A": 1.5}},
+    {"selections": ["A"] * 1001},
+    {"selections": "A"},
+    {"selections": ["A\u0000"]},
+]
+
+
+async def test_invalid_ballot_is_refused_with_the_exact_reason_and_nothing_is_stored(
+    client: httpx.AsyncClient, engine: AsyncEngine, election: Election, sign_in: SignIn
+) -> None:
+    resident = await sign_in()
+    for budget, selections, reason in INVALID:
+        refused = await cast(client, election, budget, selections, resident)
+
+        assert refused.status_code == 422, refused.text
+        assert (refused.json()["code"], refused.json()["reason"], refused.json()["field"]) == (
+            "invalid_ballot", reason, "selections")
+        assert await counts(engine) == (0, 0)
+
+
+async def test_malformed_body_is_422_and_stores_nothing(
+    client: httpx.AsyncClient, engine: AsyncEngine, election: Election, sign_in: SignIn
+) -> None:
+    resident = await sign_in()
+    for body in MALFORMED:
+        response = await client.post(f"/budgets/{election.budgets['kunta']}/ballot",
+                                     json={"config_hash": election.config_hash, **body}, headers=resident)
+
+        assert response.status_code == 422, body
+        assert await counts(engine) == (0, 0)
+
+
+async def test_oversized_body_is_413(client: httpx.AsyncClient, election: Election, sign_in: SignIn) -> None:
+    body = json.dumps({"selections": ["A" * 32] * 40_000, "config_hash": election.config_hash})
+
+    response = await client.post(f"/budgets/{election.budgets['hyryla']}/ballot", content=body,
+                                 headers={**await sign_in(), "content-type": "application/json"})
+
+    assert response.status_code == 413
+
+
+async def test_ballot_made_for_another_configuration_is_409(
+    client: httpx.AsyncClient, engine: AsyncEngine, election: Election, sign_in: SignIn
+) -> None:
+    response = await client.post(f"/budgets/{election.budgets['hyryla']}/ballot",
+                                 json={"selections": ["A"], "config_hash": "f" * 64}, headers=await sign_in())
+
+    assert (response.status_code, response.json()["code"]) == (409, "stale_config")
+    assert await counts(engine) == (0, 0)
+
+
+async def test_casting_before_voting_opens_is_409(
+    client: httpx.AsyncClient, engine: AsyncEngine, world: DemoWorld, sign_in: SignIn
+) -> None:
+    response = await client.post(f"/budgets/{world.budget_ids['hyryla']}/ballot",
+                                 json={"selections": ["A"], "config_hash": "0" * 64}, headers=await sign_in())
+
+    assert (response.status_code, response.json()["code"]) == (409, "voting_closed")
+
+
+async def test_casting_after_the_voting_window_ended_is_409_even_before_the_phase_moves(
+    client: httpx.AsyncClient, clock: Clock, election: Election, sign_in: SignIn
+) -> None:
+    clock.now = clock.now.replace(year=2027, month=9, day=30, hour=6, minute=0, second=1)
+    resident = await sign_in()
+
+    response = await cast(client, election, "hyryla", ["A"], resident)
+
+    assert (response.status_code, response.json()["code"]) == (409, "voting_closed")
+
+
+async def test_retry_with_the_same_idempotency_key_returns_the_same_receipt_and_stores_nothing(
+    client: httpx.AsyncClient, engine: AsyncEngine, election: Election, sign_in: SignIn
+) -> None:
+    resident = await sign_in()
+
+    first = await cast(client, election, "hyryla", ["A"], resident, idempotency_key="k-1")
+    retry = await cast(client, election, "hyryla", ["A"], resident, idempotency_key="k-1")
+    other = await cast(client, election, "hyryla", ["B"], resident, idempotency_key="k-1")
+
+    assert (first.status_code, retry.status_code) == (201, 200)
+    assert retry.json() == first.json()
+    assert (other.status_code, other.json()["code"]) == (409, "idempotency_key_reused")
+    assert await counts(engine) == (1, 1)
+
+
+async def test_without_revoting_a_second_cast_is_409_and_the_first_ballot_stays(
+    client: httpx.AsyncClient, engine: AsyncEngine, clock: Clock, world: DemoWorld, sign_in: SignIn
+) -> None:
+    election = await open_voting(engine, clock, world, allow_revoting=False)
+    resident = await sign_in()
+
+    first = await cast(client, election, "hyryla", ["A"], resident, idempotency_key="a")
+    second = await cast(client, election, "hyryla", ["B"], resident, idempotency_key="b")
+    retry = await cast(client, election, "hyryla", ["A"], resident, idempotency_key="a")
+
+    assert first.status_code == 201
+    assert (second.status_code, second.json()["code"]) == (409, "already_voted")
+    assert (retry.status_code, retry.json()["receipt"]) == (200, first.json()["receipt"])
+    assert await counts(engine) == (1, 1)
+
+
+async def test_same_person_with_another_e_id_method_is_the_same_voter(
+    client: httpx.AsyncClient, engine: AsyncEngine, election: Election, sign_in: SignIn
+) -> None:
+    national_id = "010180-900X"
+    bank = await sign_in(national_id=national_id, subject="bank-sub")
+    mobile = await sign_in(national_id=national_id, subject="mobile-sub")
+
+    await cast(client, election, "hyryla", ["A"], bank)
+    await cast(client, election, "hyryla", ["B"], mobile)
+
+    assert await counts(engine, election.budgets["hyryla"]) == (1, 1)
+
+
+async def test_a_resident_cannot_read_or_change_another_residents_ballot(
+    client: httpx.AsyncClient, engine: AsyncEngine, clock: Clock, election: Election, sign_in: SignIn
+) -> None:
+    alice, bob = await sign_in(), await sign_in()
+    receipt = (await cast(client, election, "hyryla", ["A"], alice)).json()["receipt"]
+
+    peek = await client.get(f"/board/receipts/{receipt}", headers=bob)
+    absent = await client.get(f"/board/receipts/{'0' * 64}", headers=bob)
+    await cast(client, election, "hyryla", ["D"], bob)
+    await close_voting(engine, clock, election)
+
+    assert (peek.status_code, peek.json()["detail"]) == (absent.status_code, absent.json()["detail"])
+    assert peek.status_code == 404
+    board = (await client.get(f"/budgets/{election.budgets['hyryla']}/board")).json()
+    assert {"receipt": receipt, "selections": ["A"]} in board["ballots"]
+    assert board["ballot_count"] == 2
+
+
+async def test_reused_nonce_for_an_identical_ballot_is_409(
+    client: httpx.AsyncClient, election: Election, sign_in: SignIn
+) -> None:
+    await cast(client, election, "hyryla", ["A"], await sign_in(), nonce=NONCE)
+
+    clash = await cast(client, election, "hyryla", ["A"], await sign_in(), nonce=NONCE)
+
+    assert (clash.status_code, clash.json()["code"]) == (409, "receipt_reused")
+
+
+async def test_every_cast_and_rejection_is_audited_without_ballot_content_or_voter(
+    client: httpx.AsyncClient, engine: AsyncEngine, election: Election, sign_in: SignIn
+) -> None:
+    resident = await sign_in()
+    await cast(client, election, "hyryla", ["A"], resident, nonce=NONCE)
+    await cast(client, election, "hyryla", ["Z"], resident)
+    await cast(client, election, "jokela", ["A"], resident)
+
+    async with create_sessionmaker(engine)() as session:
+        events = (await session.exec(
+            select(AuditEvent).where(col(AuditEvent.action).startswith("ballot.")).order_by(col(AuditEvent.seq))
+        )).all()
+    assert [(e.action, e.details.get("code")) for e in events] == [
+        ("ballot.cast", None), ("ballot.rejected", "invalid_ballot"), ("ballot.rejected", "not_eligible")]
+    text = json.dumps([[e.actor, e.target, e.details] for e in events])
+    assert all(word not in text for word in ('"A"', '"Z"', NONCE, "receipt", resident["Authorization"][7:]))
+    assert {e.actor for e in events} == {"resident"}
+
+
+async def test_flooding_casts_gets_429_with_retry_after(
+    client: httpx.AsyncClient, election: Election, sign_in: SignIn
+) -> None:
+    resident = await sign_in()
+
+    statuses = [(await cast(client, election, "hyryla", ["A"], resident)).status_code for _ in range(32)]
+
+    assert statuses[:30] == [201] * 30
+    assert statuses[30:] == [429, 429]
+    limited = await cast(client, election, "hyryla", ["A"], resident)
+    assert int(limited.headers["retry-after"]) >= 1
