@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from ballots.rules import tally
-from tests.ballots.conftest import Loader
+from tests.ballots.conftest import AGREEMENT, Loader
 
 COMPLETIONS = {"mes": "none", "mes-add1": "add1", "mes-greedy": "greedy", "mes-add1-greedy": "add1-greedy"}
 
@@ -25,6 +25,6 @@ def test_equal_shares_selects_what_pabutools_selects_on_every_instance(
         )
         if set(outcome.selected) != set(row["selected"]):
             mismatches.append((row["file"], sorted(set(outcome.selected) ^ set(row["selected"]))))
-    print(f"{reference_rule}: {len(rows) - len(mismatches)} of {len(rows)} instances agree")
+    AGREEMENT.append(f"equal-shares ({reference_rule}): {len(rows) - len(mismatches)} of {len(rows)} instances agree")
     assert rows
     assert mismatches == []
