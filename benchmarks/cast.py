@@ -1,0 +1,249 @@
+# ruff: noqa: E501  (the pgbench script keeps each SQL statement as the app sends it)
+"""Benchmark: casting ballots through the HTTP API against PostgreSQL, and the bare SQL transaction with pgbench.
+
+Starts pb with its production server (uvicorn, several workers) on a loopback port against a throwaway
+PostgreSQL database, signs in N residents, casts one valid ballot each with a bounded asyncio load generator
+(hard caps on count, concurrency and time), then drives the same SQL transaction with pgbench for a bounded
+time. Checks that every acknowledged ballot is stored once and nothing else is. Usage:
+
+    .venv/bin/python benchmarks/cast.py [--voters 3000] [--concurrency 64] [--workers 2] [--seconds 30]
+
+The last line is machine-readable:
+``ballots_per_s=... p50_ms=... p99_ms=... bare_sql_per_s=... ratio=... lost=... duplicated=...``
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import asyncpg
+import httpx
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pb.auth.identity import IdentityClaims  # noqa: E402
+from pb.auth.sessions import open_session  # noqa: E402
+from pb.db import create_engine, create_sessionmaker  # noqa: E402
+from pb.demo import DEMO_ACTOR, load_demo  # noqa: E402
+from pb.migrate import upgrade  # noqa: E402
+from pb.models import Budget, Phase  # noqa: E402
+from pb.projects.schemas import ProjectCreate  # noqa: E402
+from pb.projects.service import add_project  # noqa: E402
+from pb.rounds.phases import transition  # noqa: E402
+from pb.rounds.service import get_round  # noqa: E402
+from pb.settings import Settings  # noqa: E402
+
+ADMIN_URL = os.environ.get("PB_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+BUDGET_SLUG = "luonto-ja-liikunta"
+"""A theme budget open to every resident of the municipality (approval, at most three projects)."""
+
+PGBENCH_SCRIPT = """\\set r random(1, 2000000000)
+BEGIN;
+SELECT budget_round.*, municipality.code FROM budget_round JOIN budget ON budget.round_id = budget_round.id
+  JOIN municipality ON municipality.id = budget_round.municipality_id WHERE budget.id = {budget} FOR SHARE OF budget_round;
+SELECT id, expires_at, revoked_at FROM resident_session LIMIT 1;
+INSERT INTO participation (budget_id, voter_key, sealed_ballot, idempotency_tag, request_tag)
+  VALUES ({budget}, md5(random()::text || :r) || md5(random()::text), repeat('s', 100), md5(random()::text), md5(random()::text))
+  ON CONFLICT DO NOTHING RETURNING voter_key;
+INSERT INTO ballot (id, budget_id, config_hash, selections, receipt)
+  VALUES (gen_random_uuid(), {budget}, repeat('h', 64), '["A", "B"]', md5(random()::text || :r) || md5(random()::text))
+  ON CONFLICT (receipt) DO NOTHING RETURNING id;
+SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE;
+UPDATE audit_head SET seq = seq + 1, hash = md5(random()::text) || md5(random()::text) WHERE id = 1 RETURNING seq AS next_seq \\gset
+INSERT INTO audit_event (seq, at, actor, action, target, details, prev_hash, hash)
+  VALUES (:next_seq, now(), 'resident', 'ballot.cast', 'budget:{budget}', '{{}}', repeat('p', 64), md5(random()::text || :r) || md5(random()::text));
+END;
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def admin(*statements: str) -> None:
+    connection = await asyncpg.connect(ADMIN_URL)
+    try:
+        for statement in statements:
+            await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+async def prepare(settings: Settings, voters: int) -> tuple[int, str, list[str]]:
+    """Open the demo round's voting and sign residents in; returns (budget id, config hash, tokens)."""
+    engine = create_engine(settings)
+    now = datetime.now(UTC)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            budget_round = await load_demo(session, now=now)
+            assert budget_round.id is not None
+            budgets = {b.slug: b.id for b in (await session.exec(
+                Budget.__table__.select().where(Budget.round_id == budget_round.id))).all()}  # type: ignore[attr-defined]
+            for budget_id in budgets.values():
+                for code, cost in {"A": 100_000, "B": 120_000, "C": 60_000, "D": 200_000}.items():
+                    await add_project(session, budget_id=budget_id, data=ProjectCreate.model_validate(
+                        {"code": code, "title": {"fi": f"Hanke {code}"}, "cost": cost}), actor=DEMO_ACTOR, now=now)
+            for phase in (Phase.PROPOSALS, Phase.DELIBERATION, Phase.VOTING):
+                await transition(session, round_id=budget_round.id, to=phase, actor=DEMO_ACTOR, now=now)
+            config_hash = (await get_round(session, budget_round.id)).config_hash
+        tokens = []
+        async with create_sessionmaker(engine)() as session, session.begin():
+            for i in range(voters):
+                claims = IdentityClaims(
+                    issuer="https://bench.idp", subject=f"voter-{i}", national_id=None, birth_date=date(1980, 1, 1),
+                    municipality_code="858", postal_code="04300", acr="substantial", name=None,
+                )
+                token, _ = await open_session(session, settings, claims=claims, now=now)
+                tokens.append(token)
+        assert config_hash is not None
+        return budgets[BUDGET_SLUG], config_hash, tokens
+    finally:
+        await engine.dispose()
+
+
+def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "uvicorn", "pb.asgi:create", "--factory", "--host", "127.0.0.1",
+               "--port", str(port), "--workers", str(workers), "--no-access-log", "--log-level", "warning"]
+    return subprocess.Popen(command, env=env, cwd=ROOT)
+
+
+async def wait_ready(base: str, deadline_s: float = 30) -> None:
+    async with httpx.AsyncClient(base_url=base) as http:
+        end = time.monotonic() + deadline_s
+        while time.monotonic() < end:
+            try:
+                if (await http.get("/health")).status_code < 500:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
+    raise RuntimeError("pb did not start")
+
+
+async def load(base: str, budget_id: int, config_hash: str, tokens: list[str], concurrency: int,
+               seconds: float) -> tuple[float, list[float], list[str], dict[int, int]]:
+    """Cast one ballot per token, at most ``concurrency`` in flight, stopping after ``seconds``."""
+    latencies: list[float] = []
+    receipts: list[str] = []
+    statuses: dict[int, int] = {}
+    queue = list(reversed(tokens))
+    deadline = time.monotonic() + seconds
+    choices = [["A"], ["B"], ["C"], ["A", "B"], ["B", "C"], ["A", "C", "D"]]
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
+        async def worker(n: int) -> None:
+            while queue and time.monotonic() < deadline:
+                token = queue.pop()
+                body = {"selections": choices[len(queue) % len(choices)], "config_hash": config_hash}
+                started = time.perf_counter()
+                response = await http.post(f"/budgets/{budget_id}/ballot", json=body, headers={
+                    "Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex})
+                latencies.append(time.perf_counter() - started)
+                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+                if response.status_code == 201:
+                    receipts.append(response.json()["receipt"])
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(n) for n in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return elapsed, latencies, receipts, statuses
+
+
+def pgbench(dsn_db: str, budget_id: int, clients: int, seconds: int) -> float:
+    url = make_url(ADMIN_URL)
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+        script.write(PGBENCH_SCRIPT.format(budget=budget_id))
+    output = subprocess.run(
+        ["pgbench", "-n", "-h", url.host or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username or "postgres",
+         "-c", str(clients), "-j", "2", "-T", str(seconds), "-f", script.name, dsn_db],
+        capture_output=True, text=True, check=True, timeout=seconds + 60,
+    ).stdout
+    os.unlink(script.name)
+    match = re.search(r"tps = ([0-9.]+)", output)
+    assert match, output
+    return float(match.group(1))
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--voters", type=int, default=3000, help="residents signed in (hard cap 20000)")
+    parser.add_argument("--concurrency", type=int, default=64, help="casts in flight (hard cap 256)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seconds", type=float, default=30, help="time limit of the HTTP load (hard cap 120)")
+    parser.add_argument("--pgbench-seconds", type=int, default=10)
+    args = parser.parse_args()
+    voters, concurrency = min(args.voters, 20_000), min(args.concurrency, 256)
+    seconds = min(args.seconds, 120)
+
+    name = f"pb_bench_{uuid.uuid4().hex[:8]}"
+    await admin(f'CREATE DATABASE "{name}"')
+    database_url = make_url(ADMIN_URL).set(drivername="postgresql+asyncpg", database=name).render_as_string(
+        hide_password=False)
+    pem = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    env = {**os.environ, "PB_DATABASE_URL": database_url, "PB_SESSION_PRIVATE_KEY": pem,
+           "PB_VOTER_KEY_SECRET": uuid.uuid4().hex * 2, "PB_LOG_LEVEL": "WARNING", "PB_ENV": "development",
+           "PB_DB_POOL_SIZE": "20", "PB_SESSION_TTL_MINUTES": "600"}
+    server = None
+    try:
+        await asyncio.to_thread(upgrade, database_url)
+        settings = Settings(database_url=database_url, session_private_key=pem,  # type: ignore[arg-type]
+                            voter_key_secret=env["PB_VOTER_KEY_SECRET"], session_ttl_minutes=600)
+        budget_id, config_hash, tokens = await prepare(settings, voters)
+        port = free_port()
+        server = start_server(env, port, args.workers)
+        base = f"http://127.0.0.1:{port}"
+        await wait_ready(base)
+        elapsed, latencies, receipts, statuses = await load(base, budget_id, config_hash, tokens, concurrency, seconds)
+        connection = await asyncpg.connect(make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False))
+        try:
+            stored = {r["receipt"] for r in await connection.fetch(
+                "SELECT receipt FROM ballot WHERE budget_id = $1", budget_id)}
+            ballots = await connection.fetchval("SELECT count(*) FROM ballot WHERE budget_id = $1", budget_id)
+            participations = await connection.fetchval(
+                "SELECT count(*) FROM participation WHERE budget_id = $1", budget_id)
+        finally:
+            await connection.close()
+        server.terminate()
+        server.wait(timeout=30)
+        server = None
+        lost = len(set(receipts) - stored)
+        duplicated = (ballots - len(set(receipts))) + (len(receipts) - len(set(receipts)))
+        bare = pgbench(name, budget_id, clients=concurrency if concurrency <= 64 else 64, seconds=args.pgbench_seconds)
+        rate = len(receipts) / elapsed
+        ordered = sorted(latencies)
+        p50 = statistics.median(ordered) * 1000
+        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
+        print(f"HTTP: {len(receipts)} ballots acknowledged in {elapsed:.2f} s with {concurrency} in flight, "
+              f"{args.workers} uvicorn workers; statuses {statuses}; participations {participations}, ballots {ballots}")
+        print(f"pgbench: the cast transaction's SQL, {min(concurrency, 64)} clients, {args.pgbench_seconds} s")
+        print(f"ballots_per_s={rate:.0f} p50_ms={p50:.1f} p99_ms={p99:.1f} bare_sql_per_s={bare:.0f} "
+              f"ratio={rate / bare:.2f} lost={lost} duplicated={duplicated}")
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
