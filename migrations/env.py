@@ -10,8 +10,10 @@ from sqlmodel import SQLModel
 
 import pb.auth.models  # noqa: F401
 import pb.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import pb.proposals.models  # noqa: F401
 import pb.voting.models  # noqa: F401
 from pb.db import create_engine
+from pb.migrate import include_name
 from pb.settings import Settings
 
 config = context.config
@@ -25,7 +27,7 @@ def database_url() -> str:
 def run_migrations_offline() -> None:
     context.configure(
         url=database_url(), target_metadata=target_metadata, literal_binds=True, render_as_batch=True,
-        compare_type=True,
+        compare_type=True, include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -33,7 +35,8 @@ def run_migrations_offline() -> None:
 
 def do_run_migrations(connection: Connection) -> None:
     context.configure(
-        connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True
+        connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

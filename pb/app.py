@@ -26,9 +26,13 @@ from pb.health import health
 from pb.municipalities.routes import MunicipalityController
 from pb.networks.routes import NetworkController
 from pb.projects.routes import ProjectController
+from pb.proposals.discussion_routes import AnswerController, DiscussionController
+from pb.proposals.review_routes import DeliberationRoundController, ModerationController, ReviewController
+from pb.proposals.routes import ProposalController
 from pb.rounds.routes import RoundController
 from pb.scheduler import run_schedule
 from pb.settings import Settings
+from pb.signin.setup import attach_signin, signin_handlers
 from pb.voting.routes import BoardController, VotingController
 
 SECURITY_HEADERS = [
@@ -71,10 +75,13 @@ def create_app(
             if owns_engine:
                 await db_engine.dispose()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health, MunicipalityController, NetworkController, RoundController, BudgetController, ProjectController,
+            ProposalController, DiscussionController, AnswerController, ReviewController, DeliberationRoundController,
+            ModerationController,
             VotingController, BoardController,
+            *signin_handlers(settings),
         ],
         dependencies={
             "db_session": Provide(provide_db_session),
@@ -98,6 +105,8 @@ def create_app(
         ),
         debug=False,
     )
+    attach_signin(app, settings)
+    return app
 
 
 def security_headers(app: Any) -> Any:

@@ -11,11 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
 import pb.app  # noqa: F401  (imports every slice, so all tables are on the metadata)
-from pb.migrate import alembic_config, upgrade
+from pb.migrate import alembic_config, include_name, upgrade
 
 
 def _diff(connection: Connection) -> list[object]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True})
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "render_as_batch": True, "include_name": include_name}
+    )
     return list(compare_metadata(context, SQLModel.metadata))
 
 

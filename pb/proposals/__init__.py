@@ -1,0 +1,1 @@
+"""Proposals and deliberation: from residents' ideas to ballot projects."""

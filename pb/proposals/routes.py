@@ -1,0 +1,100 @@
+"""HTTP routes for proposals: submitting, revising, reading, history, finding."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated
+
+from litestar import Controller, get, patch, post
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
+from pb.dependencies import DbSession, Now
+from pb.proposals import moderation, search, service
+from pb.proposals.dependencies import PARTICIPANT, Who
+from pb.proposals.models import ProposalStatus
+from pb.proposals.schemas import (
+    ModerationState,
+    ProposalCreate,
+    ProposalPage,
+    ProposalPublic,
+    ProposalUpdate,
+    VersionPublic,
+)
+from pb.schemas import Language
+
+Lat = Annotated[float | None, QueryParameter(ge=-90, le=90)]
+Lon = Annotated[float | None, QueryParameter(ge=-180, le=180)]
+
+
+class ProposalController(Controller):
+    path = "/proposals"
+    tags = ("proposals",)
+
+    @post("/", dependencies=PARTICIPANT)
+    async def submit(
+        self, db_session: DbSession, data: JSONBody[ProposalCreate], who: Who, now: Now
+    ) -> ProposalPublic:
+        proposal = await service.submit_proposal(db_session, data=data, who=who, now=now)
+        return await service.view(db_session, proposal.id or 0)
+
+    @get("/")
+    async def find(
+        self,
+        db_session: DbSession,
+        round_id: FromQuery[int | None] = None,
+        budget_id: FromQuery[int | None] = None,
+        network_id: FromQuery[int | None] = None,
+        theme: FromQuery[str | None] = None,
+        status: FromQuery[ProposalStatus | None] = None,
+        q: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        lang: FromQuery[Language | None] = None,
+        min_lat: Lat = None,
+        min_lon: Lon = None,
+        max_lat: Lat = None,
+        max_lon: Lon = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+    ) -> ProposalPage:
+        where = search.ProposalFilter(
+            round_id=round_id,
+            budget_id=budget_id,
+            network_id=network_id,
+            theme=theme,
+            status=status,
+            bbox=search.bounding_box(min_lat, min_lon, max_lat, max_lon),
+            q=q,
+            lang=lang,
+        )
+        rows, total = await search.find(db_session, where=where, limit=limit, offset=offset)
+        return ProposalPage(
+            items=await service.views(db_session, rows), total=total, limit=limit, offset=offset
+        )
+
+    @get("/{proposal_id:int}")
+    async def get_proposal(self, db_session: DbSession, proposal_id: FromPath[int]) -> ProposalPublic:
+        return await service.view(db_session, proposal_id)
+
+    @patch("/{proposal_id:int}", dependencies=PARTICIPANT)
+    async def revise(
+        self,
+        db_session: DbSession,
+        proposal_id: FromPath[int],
+        data: JSONBody[ProposalUpdate],
+        who: Who,
+        now: Now,
+    ) -> ProposalPublic:
+        await service.update_proposal(db_session, proposal_id=proposal_id, data=data, who=who, now=now)
+        return await service.view(db_session, proposal_id)
+
+    @get("/{proposal_id:int}/history")
+    async def history(self, db_session: DbSession, proposal_id: FromPath[int]) -> Sequence[VersionPublic]:
+        return [
+            VersionPublic.model_validate(v)
+            for v in await service.history(db_session, proposal_id=proposal_id)
+        ]
+
+    @get("/{proposal_id:int}/moderation", dependencies=PARTICIPANT)
+    async def moderation_state(
+        self, db_session: DbSession, proposal_id: FromPath[int], who: Who
+    ) -> ModerationState:
+        return await moderation.moderation_state(db_session, proposal_id=proposal_id, who=who)

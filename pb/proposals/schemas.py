@@ -1,0 +1,116 @@
+"""Proposal request and response bodies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field, model_validator
+
+from pb.budgets.schemas import MAX_AMOUNT
+from pb.proposals.text import Line, Reason, Texts, Theme, Titles
+from pb.schemas import Input, Output
+
+# A point must fall in or near Finland (mainland, Åland and the sea areas around them).
+LAT_RANGE = (59.0, 70.5)
+LON_RANGE = (19.0, 32.0)
+
+
+class Location(Input):
+    """An address, a map point, or both."""
+
+    address: Line | None = None
+    lat: float | None = Field(default=None, ge=LAT_RANGE[0], le=LAT_RANGE[1], allow_inf_nan=False)
+    lon: float | None = Field(default=None, ge=LON_RANGE[0], le=LON_RANGE[1], allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _address_or_point(self) -> Location:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("a map point needs both lat and lon")
+        if self.address is None and self.lat is None:
+            raise ValueError("give an address or a map point")
+        return self
+
+
+class ProposalCreate(Input):
+    budget_id: int
+    title: Titles
+    description: Texts
+    theme: Theme
+    location: Location | None = None
+    own_cost: int | None = Field(
+        default=None, ge=0, le=MAX_AMOUNT, description="the proposers' estimate, in cents"
+    )
+    co_proposers: list[Line] = Field(
+        default_factory=list,
+        max_length=10,
+        description="names of people or associations proposing together, shown",
+    )
+    show_name: bool = False
+    """Show the author's name (``public_name``, else the e-ID name) instead of a pseudonym."""
+    public_name: Line | None = None
+
+
+class ProposalUpdate(Input):
+    title: Titles | None = None
+    description: Texts | None = None
+    theme: Theme | None = None
+    location: Location | None = None
+    own_cost: int | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    note: Reason | None = None
+    """What changed and why, shown in the history."""
+
+
+class ProposalPublic(Output):
+    id: int
+    round_id: int
+    budget_id: int
+    network_id: int | None
+    status: str
+    version: int
+    title: dict[str, str]
+    description: dict[str, str]
+    theme: str
+    address: str | None
+    lat: float | None
+    lon: float | None
+    own_cost: int | None
+    feasibility: str | None
+    official_cost: int | None
+    merged_into_id: int | None
+    split_from_id: int | None
+    authors: list[str]
+    supports: int
+    hidden: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class VersionPublic(Output):
+    proposal_id: int
+    version: int
+    title: dict[str, str]
+    description: dict[str, str]
+    theme: str
+    address: str | None
+    lat: float | None
+    lon: float | None
+    own_cost: int | None
+    editor_label: str
+    note: str
+    created_at: datetime
+
+
+class ModerationState(Output):
+    """What the author (or a moderator) sees about hidden content, with the reasons."""
+
+    proposal_id: int
+    hidden: bool
+    hidden_reason: str | None
+    hidden_comments: dict[int, str]
+
+
+class ProposalPage(Output):
+    items: list[ProposalPublic]
+    total: int
+    limit: int
+    offset: int

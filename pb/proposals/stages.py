@@ -1,0 +1,107 @@
+"""Deliberation rounds: windows within a budget round's deliberation phase, each with an advancement rule."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from pb import audit
+from pb.auth.principal import Principal, ensure_manages_municipality
+from pb.errors import Conflict, InvalidInput, NotFound, PhaseConflict
+from pb.models import BudgetRound, Phase
+from pb.proposals.deliberation_schemas import StageCreate
+from pb.proposals.models import DeliberationRound
+from pb.rounds.service import get_round, lock_round
+
+BEFORE_VOTING = frozenset({Phase.DRAFT.value, Phase.PROPOSALS.value, Phase.DELIBERATION.value})
+
+
+class DeliberationClosed(PhaseConflict):
+    code = "deliberation_closed"
+    title = "No deliberation round is open"
+
+
+async def create_stage(
+    session: AsyncSession, *, round_id: int, data: StageCreate, actor: Principal, now: datetime
+) -> DeliberationRound:
+    budget_round = await lock_round(session, round_id)
+    ensure_manages_municipality(actor, budget_round.municipality_id)
+    if budget_round.phase not in BEFORE_VOTING:
+        raise PhaseConflict("deliberation rounds are planned before voting")
+    stages = await stages_of(session, round_id)
+    if stages and stages[-1].is_last:
+        raise Conflict("the last deliberation round is already planned", field="is_last")
+    if stages and data.starts_at < stages[-1].ends_at:
+        raise InvalidInput("a deliberation round starts after the previous one ends", field="starts_at")
+    stage = DeliberationRound(
+        round_id=round_id,
+        number=len(stages) + 1,
+        name=data.name.as_dict(),
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        rule=data.rule.id,
+        rule_params=data.rule.params(),
+        is_last=data.is_last,
+        created_at=now,
+    )
+    session.add(stage)
+    await session.flush()
+    await audit.record(
+        session,
+        actor=actor.actor,
+        action="deliberation.create",
+        target=f"deliberation:{stage.id}",
+        now=now,
+        details={
+            "round_id": round_id,
+            "number": stage.number,
+            "rule": stage.rule,
+            "params": stage.rule_params,
+        },
+    )
+    return stage
+
+
+async def stages_of(session: AsyncSession, round_id: int) -> Sequence[DeliberationRound]:
+    query = select(DeliberationRound).where(DeliberationRound.round_id == round_id)
+    return (await session.exec(query.order_by(col(DeliberationRound.number)))).all()
+
+
+async def list_stages(session: AsyncSession, *, round_id: int) -> Sequence[DeliberationRound]:
+    await get_round(session, round_id)
+    return await stages_of(session, round_id)
+
+
+async def get_stage(session: AsyncSession, stage_id: int) -> DeliberationRound:
+    stage = await session.get(DeliberationRound, stage_id)
+    if stage is None:
+        raise NotFound(f"deliberation round {stage_id} does not exist")
+    return stage
+
+
+async def open_stage(session: AsyncSession, budget_round: BudgetRound, now: datetime) -> DeliberationRound:
+    """The deliberation round open now, or 409: the round is in deliberation and a window contains ``now``."""
+    if budget_round.phase == Phase.DELIBERATION.value:
+        query = select(DeliberationRound).where(
+            DeliberationRound.round_id == budget_round.id,
+            col(DeliberationRound.closed_at).is_(None),
+            DeliberationRound.starts_at <= now,
+            DeliberationRound.ends_at > now,
+        )
+        stage = (await session.exec(query)).first()
+        if stage is not None:
+            return stage
+    raise DeliberationClosed("this is possible only while a deliberation round is open")
+
+
+async def any_closed(session: AsyncSession, round_id: int) -> bool:
+    query = (
+        select(func.count())
+        .select_from(DeliberationRound)
+        .where(DeliberationRound.round_id == round_id, col(DeliberationRound.closed_at).is_not(None))
+    )
+    return (await session.exec(query)).one() > 0
