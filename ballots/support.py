@@ -76,7 +76,7 @@ def ordinal_k(instance: Instance, profile: Profile, ordinal_points: int | None =
     if ordinal_points is not None:
         return ordinal_points
     max_length = instance.meta.get("max_length", "").strip()
-    if max_length.isdigit():
+    if max_length.isdigit() and int(max_length) > 0:
         return int(max_length)
     return max((len(b.choices) for b in profile.ballots), default=0)
 
@@ -146,8 +146,9 @@ def support(
     if profile.vote_type in ("approval", "choose-1"):
         counts.update(chain.from_iterable(b.choices for b in profile.ballots))
     else:
-        k = ordinal_k(instance, profile, ordinal_points) if profile.vote_type == "ordinal" else 0
+        ordinal = profile.vote_type == "ordinal"
+        k = ordinal_k(instance, profile, ordinal_points) if ordinal else 0
         for (choices, points), n in Counter((b.choices, b.points) for b in profile.ballots).items():
             for position, project in enumerate(choices):
-                counts[project] += n * (points[position] if k == 0 else max(k - position, 0))
+                counts[project] += n * (max(k - position, 0) if ordinal else points[position])
     return {pid: Fraction(counts[pid]) for pid in instance.project_ids}

@@ -89,7 +89,7 @@ def outcome_table(outcome: Outcome) -> str:
 @click.option("--seed", type=int, help="Seed of the default tie-break's lot (0 if not given).")
 @click.option("--compat", type=click.Choice(["pb", "pabutools"]), default="pb", show_default=True)
 @click.option("--threshold", help="Minimum support for greedy-threshold (default: META).")
-@click.option("--ordinal-points", type=int, help="Points of a first choice on ranked ballots.")
+@click.option("--ordinal-points", type=click.IntRange(min=1), help="Points of a first choice on ranked ballots.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
 def tally(
     file: Path,

@@ -87,3 +87,9 @@ def test_completion_is_refused_by_rules_without_it(tmp_path: Path) -> None:
     code, _, err = run(tmp_path, "--rule", "greedy", "--completion", "add1")
     assert code == 1
     assert "not completion" in err
+
+
+def test_ordinal_points_must_be_positive(tmp_path: Path) -> None:
+    code, _, err = run(tmp_path, "--rule", "greedy", "--ordinal-points", "0")
+    assert code == 2
+    assert "--ordinal-points" in err
