@@ -11,6 +11,7 @@ from sqlmodel import SQLModel
 import pb.auth.models  # noqa: F401
 import pb.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 import pb.proposals.models  # noqa: F401
+import pb.results.models  # noqa: F401
 import pb.voting.models  # noqa: F401
 from pb.db import create_engine
 from pb.migrate import include_name

@@ -29,6 +29,7 @@ from pb.projects.routes import ProjectController
 from pb.proposals.discussion_routes import AnswerController, DiscussionController
 from pb.proposals.review_routes import DeliberationRoundController, ModerationController, ReviewController
 from pb.proposals.routes import ProposalController
+from pb.results.routes import AuditController, ImplementationController, ResultsController
 from pb.rounds.routes import RoundController
 from pb.scheduler import run_schedule
 from pb.settings import Settings
@@ -81,6 +82,7 @@ def create_app(
             ProposalController, DiscussionController, AnswerController, ReviewController, DeliberationRoundController,
             ModerationController,
             VotingController, BoardController,
+            ResultsController, AuditController, ImplementationController,
             *signin_handlers(settings),
         ],
         dependencies={

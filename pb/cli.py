@@ -13,6 +13,8 @@ from pydantic import ValidationError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb.errors import PbError
+from pb.results.commands import export as results_export
+from pb.results.commands import verify as results_verify
 from pb.settings import Settings
 from pb.tally_command import tally
 
@@ -177,3 +179,5 @@ def rounds_advance() -> None:
 
 
 main.add_command(tally)
+main.add_command(results_verify)
+main.add_command(results_export)

@@ -13,6 +13,7 @@ from pb import audit
 from pb.auth.principal import Principal, ensure_manages_municipality
 from pb.errors import PhaseConflict
 from pb.models import PHASES, Budget, BudgetRound, Phase, PhaseTransition
+from pb.results.tally import tally_round
 from pb.rounds.config import config_hash, round_config
 from pb.rounds.service import lock_round, windows_of
 from pb.voting.board import close_voting
@@ -88,6 +89,7 @@ async def _enter(
         budget_round.frozen_at = now
     if phase is Phase.TALLYING:
         await close_voting(session, budget_round=budget_round, actor=actor, now=now)
+        await tally_round(session, budget_round=budget_round, actor=actor, now=now)
     session.add(
         PhaseTransition(
             round_id=budget_round.id or 0, from_phase=budget_round.phase, to_phase=phase.value, trigger=trigger,

@@ -1,0 +1,1 @@
+"""Results: tally on close, signed manifests, verification, public results, exports, implementation."""

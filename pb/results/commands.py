@@ -1,0 +1,94 @@
+"""``pb verify`` (check a signed result manifest against downloaded ballots) and ``pb export`` (research files)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+def _load_json(source: str) -> Any:
+    if source.startswith(("https://", "http://")):
+        import httpx
+
+        response = httpx.get(source, timeout=10.0, follow_redirects=False)
+        response.raise_for_status()
+        return response.json()
+    return json.loads(Path(source).read_text(encoding="utf-8"))
+
+
+def _boards(data: Any) -> list[dict[str, Any]]:
+    """A board (GET /budgets/{id}/board), a list of them, or {"boards": [...]}."""
+    if isinstance(data, dict) and "boards" in data:
+        data = data["boards"]
+    return list(data) if isinstance(data, list) else [data]
+
+
+@click.command("verify")
+@click.argument("manifest", type=click.Path(exists=True, dir_okay=False))
+@click.option("--ballots", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="The boards: one GET /budgets/{id}/board answer, a list of them, or {\"boards\": [...]}.")
+@click.option("--key", "key_source", help="JWKS file or URL; defaults to the manifest's keys_url.")
+def verify(manifest: str, ballots: str, key_source: str | None) -> None:
+    """Check a result manifest's signature, ballot-set hashes and outcomes by re-tallying; exit 1 on any mismatch."""
+    from pb.results.verify import check
+
+    document = _load_json(manifest)
+    keys = _load_json(key_source or str(document.get("manifest", {}).get("keys_url", "")))
+    problems = check(document, _boards(_load_json(ballots)), keys)
+    for problem in problems:
+        click.echo(f"MISMATCH {problem}", err=True)
+    if problems:
+        sys.exit(1)
+    budgets = document["manifest"]["budgets"]
+    click.echo(f"manifest verified: signature, configuration, {len(budgets)} ballot sets and outcomes match")
+
+
+@click.command("export")
+@click.argument("round_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["pb", "csv", "parquet"]), default="pb", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True)
+def export(round_id: int, fmt: str, out: Path) -> None:
+    """Write the anonymised research files of a round's published budgets, streaming with progress on stderr."""
+    from datetime import UTC, datetime
+
+    from pb import audit
+    from pb.cli import _settings
+    from pb.db import create_engine, create_sessionmaker, transaction
+    from pb.results.anonymise import Minimums
+    from pb.results.exports import anonymise, write_pb, write_tables
+    from pb.results.research import budget_data, policy_of, published_budget_ids
+
+    async def load() -> list[tuple[str, Any]]:
+        engine = create_engine(_settings())
+        try:
+            async with transaction(create_sessionmaker(engine)) as session:
+                ids = await published_budget_ids(session, round_id=round_id)
+                policy = await policy_of(session, round_id)
+                data = [(str(i), await budget_data(session, budget_id=i)) for i in ids]
+                await audit.record(session, actor="cli:export", action="results.export", target=f"round:{round_id}",
+                                   now=datetime.now(UTC), details={"format": fmt, "budgets": ids})
+                minimums = Minimums(policy.min_ballot_class, policy.min_table_cell)
+                return [(name, anonymise(d, minimums)) for name, d in data]
+        finally:
+            await engine.dispose()
+
+    budgets = asyncio.run(load())
+    if not budgets:
+        raise click.ClickException(f"round {round_id} has no published results")
+    out.mkdir(parents=True, exist_ok=True)
+    for _, anon in budgets:
+        stem = str(anon.data.spec["slug"])
+        total = len(anon.order)
+        with click.progressbar(length=total, label=f"{stem} ({fmt})", file=sys.stderr) as bar:
+            if fmt == "pb":
+                path = out / f"{stem}.pb"
+                with path.open("w", encoding="utf-8", newline="") as handle:
+                    write_pb(anon, handle, bar.update)
+            else:
+                write_tables(anon, out, stem, fmt, bar.update)
+    click.echo(f"wrote {len(budgets)} budgets to {out}")

@@ -1,0 +1,135 @@
+"""Turning a frozen budget configuration and its canonical ballots into a ballots/ tally, and back into JSON.
+
+Pure functions on plain data (the frozen configuration of pb.rounds.config and the board's selections), so
+that the service, ``pb verify`` and the exports count in exactly the same way. Money is tallied in euros
+(exact fractions of the stored cents), so that equal shares' "add one currency unit" means one euro, as on
+equalshares.net, Pabulib and in pabutools.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+from ballots.instance import Instance, Project
+from ballots.outcome import Outcome
+from ballots.profile import Ballot, Profile, VoteType
+from ballots.rules import tally
+
+VOTE_TYPES: dict[str, VoteType] = {
+    "approval": "approval", "knapsack": "approval", "cumulative": "cumulative", "ranked": "ordinal",
+}
+COMPAT = "pb"
+Selections = list[str] | dict[str, int]
+
+
+def euros(cents: int) -> Fraction:
+    return Fraction(int(cents), 100)
+
+
+def cents(amount: Fraction) -> int:
+    value = amount * 100
+    if value.denominator != 1:
+        raise ValueError(f"{amount} is not a whole number of cents")
+    return int(value)
+
+
+def format_meta(spec: Mapping[str, Any]) -> dict[str, str]:
+    """The budget's ballot limits as Pabulib META keys (which ballots/ also reads)."""
+    kind = spec["ballot_format"]
+    meta = {"vote_type": VOTE_TYPES[kind], "min_length": str(int(spec["min_selections"] or 0))}
+    if spec["max_selections"] is not None:
+        meta["max_length"] = str(int(spec["max_selections"]))
+    if kind == "knapsack" and spec["max_cost"] is not None:
+        meta["max_sum_cost"] = _decimal(euros(int(spec["max_cost"])))
+    if kind == "cumulative":
+        meta["min_points"] = "1"
+        if spec["max_points_per_project"] is not None:
+            meta["max_points"] = str(int(spec["max_points_per_project"]))
+        if spec["max_total_points"] is not None:
+            meta["max_sum_points"] = str(int(spec["max_total_points"]))
+    return meta
+
+
+def _decimal(amount: Fraction) -> str:
+    return f"{cents(amount) / 100:.2f}" if amount.denominator != 1 else str(amount.numerator)
+
+
+def instance_of(spec: Mapping[str, Any]) -> Instance:
+    """The budget of a frozen configuration as a ballots/ instance; project ids are the public codes."""
+    projects = tuple(Project(str(p["code"]), euros(int(p["cost"]))) for p in spec["projects"])
+    return Instance(euros(int(spec["amount"])), projects, meta=format_meta(spec))
+
+
+def ballot_of(selections: Selections, *, voter_id: str = "", metadata: Mapping[str, str] | None = None) -> Ballot:
+    if isinstance(selections, dict):
+        pairs = sorted(selections.items())
+        return Ballot(tuple(c for c, _ in pairs), tuple(int(p) for _, p in pairs), voter_id, metadata or {})
+    return Ballot(tuple(selections), (), voter_id, metadata or {})
+
+
+def profile_of(spec: Mapping[str, Any], ballots: Iterable[Selections]) -> Profile:
+    return Profile(VOTE_TYPES[spec["ballot_format"]], tuple(ballot_of(s) for s in ballots))
+
+
+def seed_for(config_hash: str, budget_id: int) -> int:
+    """The lot's seed: fixed by the configuration frozen before anyone voted, so nobody can choose it."""
+    return int(hashlib.sha256(f"pb-lot:{config_hash}:{budget_id}".encode()).hexdigest()[:12], 16)
+
+
+def count(spec: Mapping[str, Any], ballots: Sequence[Selections], *, seed: int) -> Outcome:
+    """Apply the budget's rule with its parameters and tie-break to the ballots."""
+    params = {str(k): v for k, v in (spec["rule_params"] or {}).items()}
+    return tally(
+        instance_of(spec), profile_of(spec, ballots), rule=spec["rule"], tie_break=spec["tie_break"], seed=seed,
+        compat=COMPAT, **params,
+    )
+
+
+def jsonable(value: Any) -> Any:
+    """Fractions as integers or "p/q" strings, tuples as lists: plain JSON with nothing lost."""
+    if isinstance(value, Fraction):
+        return value.numerator if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value) if isinstance(value, set | frozenset) else value
+        return [jsonable(v) for v in items]
+    return value
+
+
+def outcome_json(outcome: Outcome, spec: Mapping[str, Any]) -> dict[str, Any]:
+    """The stored and published form of an outcome; money in cents, every project with its reason."""
+    costs = {str(p["code"]): int(p["cost"]) for p in spec["projects"]}
+    return {
+        "rule": outcome.rule,
+        "parameters": jsonable(outcome.parameters),
+        "tie_break": outcome.tie_break,
+        "seed": outcome.seed,
+        "compat": COMPAT,
+        "selected": list(outcome.selected),
+        "total_cost": cents(outcome.total_cost),
+        "budget": cents(outcome.budget),
+        "leftover": cents(outcome.leftover),
+        "ties": [
+            {"step": t.step, "candidates": list(t.candidates), "chosen": t.chosen, "by": t.by} for t in outcome.ties
+        ],
+        "projects": [
+            {
+                "code": r.project_id,
+                "cost": costs[r.project_id],
+                "status": r.status,
+                "support": jsonable(r.support),
+                "reason": r.reason,
+                "details": jsonable(r.details),
+            }
+            for r in sorted(outcome.projects, key=lambda r: r.project_id)
+        ],
+    }
+
+
+def canonical_json(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()

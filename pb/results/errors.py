@@ -1,0 +1,30 @@
+"""Why a results action is refused; each with a stable code."""
+
+from __future__ import annotations
+
+from pb.errors import Conflict, Forbidden
+
+
+class BallotSetChanged(Conflict):
+    code = "ballot_set_changed"
+    title = "The ballot set no longer matches the one tallied"
+
+
+class ResultPublished(Conflict):
+    code = "result_published"
+    title = "A published result never changes"
+
+
+class ResultNotReady(Conflict):
+    code = "result_not_ready"
+    title = "The result is not at the stage this needs"
+
+
+class ResultsNotPublished(Conflict):
+    code = "results_not_published"
+    title = "The round's results are not published yet"
+
+
+class ExportNotAllowed(Forbidden):
+    code = "export_not_allowed"
+    title = "Exports are for researchers after publication"

@@ -1,0 +1,113 @@
+"""Research exports from the database: the results policy, the data of a published budget, one export file."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from pb import audit
+from pb.auth.principal import Principal, ensure_manages_municipality
+from pb.errors import InvalidInput, NotFound
+from pb.models import Budget, BudgetRound, Municipality, Phase, RoundPhase
+from pb.results.access import ensure_may_export
+from pb.results.anonymise import Minimums
+from pb.results.exports import BudgetData, anonymise, write_pb, write_tables
+from pb.results.models import ResultsPolicy, ResultStatus
+from pb.results.public import published_result
+from pb.results.tally import ballot_set, frozen_config
+
+FORMATS = ("pb", "csv", "parquet")
+TABLES = ("ballots", "projects", "results", "turnout")
+MEDIA = {"pb": "text/plain; charset=utf-8", "csv": "text/csv; charset=utf-8",
+         "parquet": "application/vnd.apache.parquet"}
+
+
+async def policy_of(session: AsyncSession, round_id: int) -> ResultsPolicy:
+    found = await session.get(ResultsPolicy, round_id)
+    return found or ResultsPolicy(round_id=round_id, updated_at=datetime.min.replace(tzinfo=UTC))
+
+
+async def set_policy(
+    session: AsyncSession, *, round_id: int, public_exports: bool, min_ballot_class: int, min_table_cell: int,
+    actor: Principal, now: datetime,
+) -> ResultsPolicy:
+    budget_round = await session.get(BudgetRound, round_id)
+    if budget_round is None:
+        raise NotFound(f"round {round_id} does not exist")
+    ensure_manages_municipality(actor, budget_round.municipality_id)
+    policy = await session.get(ResultsPolicy, round_id) or ResultsPolicy(round_id=round_id, updated_at=now)
+    policy.public_exports, policy.updated_at = public_exports, now
+    policy.min_ballot_class, policy.min_table_cell = min_ballot_class, min_table_cell
+    session.add(policy)
+    await session.flush()
+    await audit.record(session, actor=actor.actor, action="results.policy", target=f"round:{round_id}", now=now,
+                       details={"public_exports": public_exports, "min_ballot_class": min_ballot_class,
+                                "min_table_cell": min_table_cell})
+    return policy
+
+
+async def budget_data(session: AsyncSession, *, budget_id: int) -> BudgetData:
+    """A published budget's export data: frozen configuration, outcome, titles, dates and board ballots."""
+    view = await published_result(session, budget_id=budget_id)
+    budget_round = await session.get(BudgetRound, view.budget.round_id)
+    assert budget_round is not None
+    municipality = await session.get(Municipality, budget_round.municipality_id)
+    assert municipality is not None
+    config = await frozen_config(session, budget_round)
+    spec = next(b for b in config["budgets"] if int(b["id"]) == budget_id)
+    voting = (await session.exec(select(RoundPhase).where(
+        RoundPhase.round_id == budget_round.id, RoundPhase.phase == Phase.VOTING.value))).first()
+    language = municipality.languages[0] if municipality.languages else "fi"
+    ballots = await ballot_set(session, budget_id=budget_id)
+    return BudgetData(
+        spec=spec, outcome=view.result.outcome,
+        titles={code: t.get(language) or next(iter(t.values()), "") for code, t in view.titles.items()},
+        description=f"{budget_round.name.get('en') or budget_round.slug}: {view.budget.slug}",
+        unit=municipality.name.get("en") or municipality.slug, instance=str(budget_round.year),
+        date_begin=f"{voting.starts_at:%d.%m.%Y}" if voting else str(budget_round.year),
+        date_end=f"{voting.ends_at:%d.%m.%Y}" if voting else str(budget_round.year),
+        language=language, ballots=ballots.selections,
+    )
+
+
+async def export_file(
+    session: AsyncSession, *, budget_id: int, fmt: str, table: str, principal: Principal | None, now: datetime
+) -> tuple[str, bytes]:
+    """One export file of a published budget (.pb, or one table as CSV or Parquet), and its audit entry."""
+    if fmt not in FORMATS:
+        raise InvalidInput(f"format is one of {', '.join(FORMATS)}", field="format")
+    if table not in TABLES:
+        raise InvalidInput(f"table is one of {', '.join(TABLES)}", field="table")
+    budget = await session.get(Budget, budget_id)
+    if budget is None:
+        raise NotFound(f"budget {budget_id} does not exist")
+    policy = await policy_of(session, budget.round_id)
+    await published_result(session, budget_id=budget_id)
+    ensure_may_export(principal, public_exports=policy.public_exports)
+    anon = anonymise(await budget_data(session, budget_id=budget_id),
+                     Minimums(policy.min_ballot_class, policy.min_table_cell))
+    stem = f"{budget.slug}"
+    if fmt == "pb":
+        out = io.StringIO(newline="")
+        write_pb(anon, out)
+        name, content = f"{stem}.pb", out.getvalue().encode()
+    else:
+        with tempfile.TemporaryDirectory() as scratch:
+            paths = write_tables(anon, Path(scratch), stem, fmt)
+            path = next(p for p in paths if p.stem.endswith(f"_{table}"))
+            name, content = path.name, path.read_bytes()
+    await audit.record(session, actor=principal.actor if principal else "public", action="results.export",
+                       target=f"budget:{budget_id}", now=now, details={"format": fmt, "table": table})
+    return name, content
+
+
+async def published_budget_ids(session: AsyncSession, *, round_id: int) -> list[int]:
+    from pb.results.tally import results_of_round
+
+    return [r.budget_id for r in await results_of_round(session, round_id=round_id)
+            if r.status == ResultStatus.PUBLISHED.value]

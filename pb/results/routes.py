@@ -1,0 +1,204 @@
+"""HTTP routes of the results slice: tally, confirm, publish, manifest and keys, public results and charts,
+research exports, the audit log and implementation progress."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from litestar import Controller, Request, Response, get, post, put
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from pb.auth.principal import Principal
+from pb.dependencies import (
+    SESSION_COOKIE,
+    AppSettings,
+    Caller,
+    DbSession,
+    Now,
+    Voter,
+    bearer_token,
+    provide_principal,
+    provide_resident,
+)
+from pb.proposals.participants import author_key
+from pb.results import audit_log, charts, implementation, research, tally
+from pb.results.manifest import KEYS_PATH, round_manifest
+from pb.results.public import PublicResult, published_result
+from pb.results.schemas import (
+    AuditEntry,
+    AuditPage,
+    AuditVerdict,
+    NoticePublic,
+    PolicyPublic,
+    PolicyUpdate,
+    ProgressCreate,
+    ProgressPublic,
+    ProjectOutcome,
+    PublicResultView,
+    ResultPublic,
+)
+from pb.results.signing import jwks, manifest_key
+
+AUTH = {"principal": Provide(provide_principal)}
+Language = Literal["fi", "sv", "en"]
+MaybeCaller = NamedDependency[Principal | None]
+SVG = "image/svg+xml"
+
+
+async def provide_optional_principal(
+    request: Request[Any, Any, Any], state: State, settings: AppSettings, now: Now
+) -> Principal | None:
+    """The caller when credentials are sent, else None (public exports need none)."""
+    if bearer_token(request) is None and request.cookies.get(SESSION_COOKIE) is None:
+        return None
+    return await provide_principal(request, state, settings, now)
+
+
+def _view(v: PublicResult) -> PublicResultView:
+    outcome = v.result.outcome
+    return PublicResultView(
+        budget_id=v.budget.id or 0, budget_name=v.budget.name, amount=outcome["budget"],
+        total_cost=outcome["total_cost"], leftover=outcome["leftover"], rule=v.result.rule,
+        rule_explained=v.rule_explained, ballots=v.result.ballot_count, selected=outcome["selected"],
+        projects=[ProjectOutcome.model_validate(p) for p in v.projects()],
+        ballot_set_hash=v.result.ballot_set_hash, published_at=v.result.published_at,
+    )
+
+
+class ResultsController(Controller):
+    tags = ("results",)
+
+    @post("/rounds/{round_id:int}/tally", dependencies=AUTH, status_code=200)
+    async def retally(
+        self, db_session: DbSession, round_id: FromPath[int], principal: Caller, now: Now
+    ) -> Sequence[ResultPublic]:
+        """Tally again after voting closed (drafts are replaced; confirmed and published ones must agree)."""
+        results = await tally.retally(db_session, round_id=round_id, actor=principal, now=now)
+        return [ResultPublic.model_validate(r) for r in results]
+
+    @get("/budgets/{budget_id:int}/result", dependencies=AUTH)
+    async def review(
+        self, db_session: DbSession, budget_id: FromPath[int], principal: Caller
+    ) -> ResultPublic:
+        """The stored result in any status, for the municipality's officials."""
+        return ResultPublic.model_validate(await tally.result_for_official(db_session, budget_id=budget_id,
+                                                                            actor=principal))
+
+    @post("/budgets/{budget_id:int}/result/confirm", dependencies=AUTH, status_code=200)
+    async def confirm(
+        self, db_session: DbSession, budget_id: FromPath[int], principal: Caller, now: Now
+    ) -> ResultPublic:
+        result = await tally.confirm(db_session, budget_id=budget_id, actor=principal, now=now)
+        return ResultPublic.model_validate(result)
+
+    @post("/budgets/{budget_id:int}/result/publish", dependencies=AUTH, status_code=200)
+    async def publish(
+        self, db_session: DbSession, budget_id: FromPath[int], principal: Caller, now: Now
+    ) -> ResultPublic:
+        result = await tally.publish(db_session, budget_id=budget_id, actor=principal, now=now)
+        return ResultPublic.model_validate(result)
+
+    @get("/budgets/{budget_id:int}/results")
+    async def public(self, db_session: DbSession, budget_id: FromPath[int]) -> PublicResultView:
+        """The published result as residents see it."""
+        return _view(await published_result(db_session, budget_id=budget_id))
+
+    @get("/budgets/{budget_id:int}/results/charts/{chart:str}")
+    async def chart(
+        self, db_session: DbSession, budget_id: FromPath[int], chart: FromPath[Literal["allocation", "votes"]],
+        lang: FromQuery[Language] = "fi",
+    ) -> dict[str, Any]:
+        view = await published_result(db_session, budget_id=budget_id)
+        return charts.allocation(view, lang) if chart == "allocation" else charts.votes(view, lang)
+
+    @get("/budgets/{budget_id:int}/results/charts/{chart:str}.svg", media_type=SVG)
+    async def chart_svg(
+        self, db_session: DbSession, budget_id: FromPath[int], chart: FromPath[Literal["allocation", "votes"]],
+        lang: FromQuery[Language] = "fi",
+    ) -> Response[str]:
+        view = await published_result(db_session, budget_id=budget_id)
+        title = view.budget.name.get(lang) or view.budget.slug
+        svg = (charts.allocation_svg(charts.allocation(view, lang), title) if chart == "allocation"
+               else charts.votes_svg(charts.votes(view, lang), title))
+        return Response(svg, media_type=SVG)
+
+    @get("/rounds/{round_id:int}/manifest")
+    async def manifest(self, db_session: DbSession, round_id: FromPath[int], settings: AppSettings) -> dict[str, Any]:
+        """The round's signed result manifest (every budget published)."""
+        return await round_manifest(db_session, round_id=round_id, key=manifest_key(settings),
+                                    issuer=settings.public_url)
+
+    @get(KEYS_PATH)
+    async def keys(self, settings: AppSettings) -> dict[str, Any]:
+        """The municipality's public keys for result manifests (JWKS)."""
+        return jwks(settings)
+
+    @put("/rounds/{round_id:int}/results-policy", dependencies=AUTH)
+    async def policy(
+        self, db_session: DbSession, round_id: FromPath[int], data: JSONBody[PolicyUpdate], principal: Caller,
+        now: Now,
+    ) -> PolicyPublic:
+        policy = await research.set_policy(db_session, round_id=round_id, **data.model_dump(), actor=principal,
+                                           now=now)
+        return PolicyPublic.model_validate(policy)
+
+    @get("/budgets/{budget_id:int}/export", dependencies={"caller": Provide(provide_optional_principal)})
+    async def export(
+        self, db_session: DbSession, budget_id: FromPath[int], caller: MaybeCaller, now: Now,
+        format: FromQuery[str] = "pb", table: FromQuery[str] = "ballots",
+    ) -> Response[bytes]:
+        """An anonymised research export of a published budget: .pb, or one table as CSV or Parquet."""
+        name, content = await research.export_file(db_session, budget_id=budget_id, fmt=format, table=table,
+                                                   principal=caller, now=now)
+        return Response(content, media_type=research.MEDIA[format],
+                        headers={"content-disposition": f'attachment; filename="{name}"'})
+
+
+class AuditController(Controller):
+    tags = ("audit",)
+    dependencies = AUTH
+
+    @get("/audit")
+    async def entries(
+        self, db_session: DbSession, principal: Caller, offset: FromQuery[int] = 0, limit: FromQuery[int] = 100
+    ) -> AuditPage:
+        limit, offset = max(1, min(limit, 500)), max(0, offset)
+        rows, total = await audit_log.page(db_session, principal=principal, offset=offset, limit=limit)
+        return AuditPage(entries=[AuditEntry.model_validate(r) for r in rows], offset=offset, limit=limit, total=total)
+
+    @get("/audit/verify")
+    async def verify(self, db_session: DbSession, principal: Caller) -> AuditVerdict:
+        problems, total = await audit_log.verify(db_session, principal=principal)
+        return AuditVerdict(intact=not problems, entries=total,
+                            problems=[{"seq": p.seq, "problem": p.problem} for p in problems])
+
+
+class ImplementationController(Controller):
+    tags = ("implementation",)
+
+    @post("/projects/{project_id:int}/progress", dependencies=AUTH)
+    async def report(
+        self, db_session: DbSession, project_id: FromPath[int], data: JSONBody[ProgressCreate], principal: Caller,
+        now: Now,
+    ) -> ProgressPublic:
+        update = await implementation.report_progress(
+            db_session, project_id=project_id, status=data.status, percent=data.percent, note=data.note.as_dict(),
+            cancel_reason=data.cancel_reason.as_dict() if data.cancel_reason else None, starts_on=data.starts_on,
+            ends_on=data.ends_on, actor=principal, now=now,
+        )
+        return ProgressPublic.model_validate(update)
+
+    @get("/projects/{project_id:int}/progress")
+    async def feed(self, db_session: DbSession, project_id: FromPath[int]) -> Sequence[ProgressPublic]:
+        """Every progress report of the project, newest first: the feed volunteers and residents poll."""
+        rows = await implementation.project_feed(db_session, project_id=project_id)
+        return [ProgressPublic.model_validate(r) for r in rows]
+
+    @get("/me/volunteer-notices", dependencies={"resident": Provide(provide_resident)})
+    async def notices(self, db_session: DbSession, resident: Voter) -> Sequence[NoticePublic]:
+        """News about projects you offered to help with."""
+        rows = await implementation.notices_for(db_session, volunteer_key=author_key(resident.person_key))
+        return [NoticePublic.model_validate(r) for r in rows]

@@ -1,0 +1,129 @@
+"""Bodies of the results API. Nothing here names a voter."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from pb.results.models import ProgressStatus
+from pb.schemas import Input, LocalizedText, Output
+
+
+class ResultPublic(Output):
+    """A stored result with everything needed to reproduce it."""
+
+    budget_id: int
+    round_id: int
+    status: str
+    rule: str
+    parameters: dict[str, Any]
+    tie_break: str
+    seed: int
+    config_hash: str
+    ballot_count: int
+    ballot_set_hash: str
+    pb_version: str
+    outcome: dict[str, Any]
+    tallied_at: datetime
+    confirmed_at: datetime | None
+    published_at: datetime | None
+
+
+class ProjectOutcome(Output):
+    code: str
+    title: dict[str, str]
+    cost: int
+    status: str
+    support: int | str
+    reason: str
+
+
+class PublicResultView(Output):
+    """What residents see: funded projects, support, costs, leftover, the rule in words, turnout."""
+
+    budget_id: int
+    budget_name: dict[str, str]
+    amount: int
+    total_cost: int
+    leftover: int
+    rule: str
+    rule_explained: dict[str, str]
+    ballots: int
+    """Turnout: ballots counted in this budget (pb does not know the size of the electorate)."""
+    selected: list[str]
+    projects: list[ProjectOutcome]
+    ballot_set_hash: str
+    published_at: datetime | None
+
+
+class PolicyUpdate(Input):
+    public_exports: bool = False
+    min_ballot_class: int = Field(default=10, ge=2, le=1000)
+    min_table_cell: int = Field(default=5, ge=2, le=1000)
+
+
+class PolicyPublic(Output):
+    round_id: int
+    public_exports: bool
+    min_ballot_class: int
+    min_table_cell: int
+
+
+class ProgressCreate(Input):
+    status: ProgressStatus
+    percent: int = Field(default=0, ge=0, le=100)
+    note: LocalizedText = LocalizedText()
+    cancel_reason: LocalizedText | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+    @model_validator(mode="after")
+    def _reason_only_when_cancelled(self) -> ProgressCreate:
+        if self.cancel_reason is not None and self.status is not ProgressStatus.CANCELLED:
+            raise ValueError("cancel_reason is only for a cancelled project")
+        return self
+
+
+class ProgressPublic(Output):
+    id: int
+    project_id: int
+    status: str
+    percent: int
+    note: dict[str, str]
+    cancel_reason: dict[str, str] | None
+    starts_on: date | None
+    ends_on: date | None
+    created_at: datetime
+
+
+class NoticePublic(Output):
+    id: int
+    project_id: int
+    update_id: int
+    created_at: datetime
+
+
+class AuditEntry(Output):
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    target: str
+    details: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class AuditPage(Output):
+    entries: list[AuditEntry]
+    offset: int
+    limit: int
+    total: int
+
+
+class AuditVerdict(Output):
+    intact: bool
+    entries: int
+    problems: list[dict[str, Any]]

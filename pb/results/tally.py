@@ -1,0 +1,213 @@
+"""Tallying a round when voting closes, and the officials' confirmation and publication of each result.
+
+A result is a pure function of the frozen configuration, the published ballot set, the rule, its parameters,
+the tie-break and its seed (derived from the configuration hash); all are stored with it, with pb's version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from pb import __version__, audit
+from pb.auth.principal import Principal, ensure_manages_municipality
+from pb.errors import NotFound, PhaseConflict
+from pb.models import Budget, BudgetRound, Phase
+from pb.results.counting import Selections, count, outcome_json, seed_for
+from pb.results.errors import BallotSetChanged, ResultNotReady, ResultPublished
+from pb.results.models import BudgetResult, ResultStatus
+from pb.rounds.config import config_hash, round_config
+from pb.voting.errors import ConfigDrift
+from pb.voting.models import Ballot, BoardPublication
+from pb.voting.receipts import canonical_ballot, set_hash, stored_selections
+
+TALLIED_PHASES = frozenset({Phase.TALLYING, Phase.RESULTS, Phase.IMPLEMENTATION, Phase.CLOSED})
+
+
+@dataclass(frozen=True, slots=True)
+class BallotSet:
+    """A budget's counted ballots in the board's canonical form, with the hash over them."""
+
+    budget_id: int
+    config_hash: str
+    entries: tuple[tuple[str, Selections], ...]
+    """(receipt, selections) in receipt order."""
+
+    @property
+    def hash(self) -> str:
+        return set_hash(
+            (r, canonical_ballot(budget_id=self.budget_id, config_hash=self.config_hash, selections=s))
+            for r, s in self.entries
+        )
+
+    @property
+    def selections(self) -> list[Selections]:
+        return [s for _, s in self.entries]
+
+
+async def ballot_set(session: AsyncSession, *, budget_id: int) -> BallotSet:
+    """The counted ballots of a budget as stored now, checked against what the board published."""
+    publication = await session.get(BoardPublication, budget_id)
+    if publication is None:
+        raise ResultNotReady(f"budget {budget_id} has no published ballot set; voting has not closed")
+    rows = (await session.exec(select(Ballot).where(Ballot.budget_id == budget_id))).all()
+    entries = tuple(sorted((b.receipt, stored_selections(b.selections)) for b in rows))
+    found = BallotSet(budget_id, publication.config_hash, entries)
+    if found.hash != publication.set_hash or len(entries) != publication.ballot_count:
+        raise BallotSetChanged(
+            f"budget {budget_id}: the stored ballots (hash {found.hash[:16]}..., {len(entries)} ballots) differ "
+            f"from the published board (hash {publication.set_hash[:16]}..., {publication.ballot_count} ballots)",
+            budget_id=budget_id,
+        )
+    return found
+
+
+async def frozen_config(session: AsyncSession, budget_round: BudgetRound) -> dict[str, Any]:
+    config = await round_config(session, budget_round)
+    if budget_round.config_hash is None or config_hash(config) != budget_round.config_hash:
+        raise ConfigDrift("the round's configuration no longer matches what was frozen when voting opened")
+    return config
+
+
+async def tally_round(
+    session: AsyncSession, *, budget_round: BudgetRound, actor: str, now: datetime
+) -> list[BudgetResult]:
+    """Tally every budget of the round (draft results); published or confirmed results are only re-checked."""
+    config = await frozen_config(session, budget_round)
+    results = [
+        await _tally_budget(session, budget_round, spec, now) for spec in config["budgets"]
+    ]
+    await audit.record(
+        session, actor=actor, action="results.tally", target=f"round:{budget_round.id}", now=now,
+        details={
+            "config_hash": budget_round.config_hash,
+            "budgets": {
+                str(r.budget_id): {"ballot_set_hash": r.ballot_set_hash, "selected": r.outcome["selected"]}
+                for r in results
+            },
+        },
+    )
+    return results
+
+
+async def _tally_budget(
+    session: AsyncSession, budget_round: BudgetRound, spec: dict[str, Any], now: datetime
+) -> BudgetResult:
+    budget_id = int(spec["id"])
+    ballots = await ballot_set(session, budget_id=budget_id)
+    seed = seed_for(budget_round.config_hash or "", budget_id)
+    outcome = outcome_json(count(spec, ballots.selections, seed=seed), spec)
+    existing = await session.get(BudgetResult, budget_id)
+    if existing is not None and existing.status != ResultStatus.DRAFT.value:
+        if existing.outcome != outcome or existing.ballot_set_hash != ballots.hash:
+            raise ResultPublished(f"budget {budget_id}'s result is {existing.status}; a new tally would differ")
+        return existing
+    values = {
+        "rule": spec["rule"], "parameters": dict(spec["rule_params"]), "tie_break": spec["tie_break"], "seed": seed,
+        "config_hash": budget_round.config_hash or "", "ballot_count": len(ballots.entries),
+        "ballot_set_hash": ballots.hash, "pb_version": __version__, "outcome": outcome, "tallied_at": now,
+    }
+    result = existing or BudgetResult(budget_id=budget_id, round_id=budget_round.id or 0, **values)
+    for name, value in values.items():
+        setattr(result, name, value)
+    session.add(result)
+    await session.flush()
+    return result
+
+
+async def retally(
+    session: AsyncSession, *, round_id: int, actor: Principal, now: datetime
+) -> list[BudgetResult]:
+    """An official tallies again (after voting closed); the outcome is the same unless the ballots changed."""
+    budget_round = await _round(session, round_id)
+    ensure_manages_municipality(actor, budget_round.municipality_id)
+    if Phase(budget_round.phase) not in TALLIED_PHASES:
+        raise PhaseConflict("results are tallied once voting has closed")
+    return await tally_round(session, budget_round=budget_round, actor=actor.actor, now=now)
+
+
+async def results_of_round(session: AsyncSession, *, round_id: int) -> Sequence[BudgetResult]:
+    await _round(session, round_id)
+    query = select(BudgetResult).where(BudgetResult.round_id == round_id).order_by(col(BudgetResult.budget_id))
+    return (await session.exec(query)).all()
+
+
+async def get_result(session: AsyncSession, budget_id: int) -> BudgetResult:
+    result = await session.get(BudgetResult, budget_id)
+    if result is None:
+        raise NotFound(f"budget {budget_id} has no result yet")
+    return result
+
+
+async def result_for_official(session: AsyncSession, *, budget_id: int, actor: Principal) -> BudgetResult:
+    budget = await session.get(Budget, budget_id)
+    if budget is None:
+        raise NotFound(f"budget {budget_id} does not exist")
+    ensure_manages_municipality(actor, (await _round(session, budget.round_id)).municipality_id)
+    return await get_result(session, budget_id)
+
+
+async def confirm(session: AsyncSession, *, budget_id: int, actor: Principal, now: datetime) -> BudgetResult:
+    """An official confirms a draft result after checking it; 409 if the ballots changed since the tally."""
+    result = await _for_official(session, budget_id, actor)
+    if result.status != ResultStatus.DRAFT.value:
+        raise ResultNotReady(f"the result is {result.status}; only a draft is confirmed", field="status")
+    await _same_ballots(session, result)
+    result.status, result.confirmed_at = ResultStatus.CONFIRMED.value, now
+    return await _save(session, result, actor, "results.confirm", now)
+
+
+async def publish(session: AsyncSession, *, budget_id: int, actor: Principal, now: datetime) -> BudgetResult:
+    """An official publishes a confirmed result; from then on it never changes."""
+    result = await _for_official(session, budget_id, actor)
+    if result.status != ResultStatus.CONFIRMED.value:
+        raise ResultNotReady(f"the result is {result.status}; confirm it before publishing", field="status")
+    await _same_ballots(session, result)
+    result.status, result.published_at = ResultStatus.PUBLISHED.value, now
+    return await _save(session, result, actor, "results.publish", now)
+
+
+async def _for_official(session: AsyncSession, budget_id: int, actor: Principal) -> BudgetResult:
+    budget = await session.get(Budget, budget_id)
+    if budget is None:
+        raise NotFound(f"budget {budget_id} does not exist")
+    budget_round = await _round(session, budget.round_id)
+    ensure_manages_municipality(actor, budget_round.municipality_id)
+    result = await get_result(session, budget_id)
+    if result.status == ResultStatus.PUBLISHED.value:
+        raise ResultPublished(f"budget {budget_id}'s result is published and can no longer change")
+    return result
+
+
+async def _same_ballots(session: AsyncSession, result: BudgetResult) -> None:
+    ballots = await ballot_set(session, budget_id=result.budget_id)
+    if ballots.hash != result.ballot_set_hash:
+        raise BallotSetChanged(
+            f"the ballot set changed since the tally (tallied {result.ballot_set_hash[:16]}..., now "
+            f"{ballots.hash[:16]}...); tally again",
+            budget_id=result.budget_id,
+        )
+
+
+async def _save(
+    session: AsyncSession, result: BudgetResult, actor: Principal, action: str, now: datetime
+) -> BudgetResult:
+    session.add(result)
+    await session.flush()
+    await audit.record(
+        session, actor=actor.actor, action=action, target=f"budget:{result.budget_id}", now=now,
+        details={"ballot_set_hash": result.ballot_set_hash, "selected": result.outcome["selected"]},
+    )
+    return result
+
+
+async def _round(session: AsyncSession, round_id: int) -> BudgetRound:
+    budget_round = await session.get(BudgetRound, round_id)
+    if budget_round is None:
+        raise NotFound(f"round {round_id} does not exist")
+    return budget_round
