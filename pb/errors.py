@@ -101,7 +101,7 @@ def problem(
     if field is not None:
         body["field"] = field
     body.update(extra)
-    headers = {"Retry-After": "5"} if status in (429, 503) else None
+    headers = {"Retry-After": str(extra.get("retry_after", 5))} if status in (429, 503) else None
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 

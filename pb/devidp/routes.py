@@ -1,0 +1,84 @@
+"""HTTP endpoints of the development identity provider, under /dev-idp (never mounted in production)."""
+
+from __future__ import annotations
+
+import base64
+import html
+from typing import Annotated, Any
+from urllib.parse import unquote, urlencode
+
+from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect
+
+from pb.dependencies import Now
+from pb.devidp.persons import PERSONS
+from pb.devidp.provider import DevIdentityProvider
+from pb.settings import DEV_IDP_PATH
+
+DevIdp = NamedDependency[DevIdentityProvider]
+
+
+def provide_dev_idp(state: State) -> DevIdentityProvider:
+    provider: DevIdentityProvider = state.dev_idp
+    return provider
+
+
+def _client_id_from_basic(request: Request[Any, Any, Any]) -> str | None:
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        return unquote(base64.b64decode(value).decode().partition(":")[0])
+    except ValueError:
+        return None
+
+
+def _person_page(params: dict[str, str]) -> str:
+    items = "".join(
+        f'<li><a href="{html.escape(DEV_IDP_PATH + "/authorize?" + urlencode({**params, "person": p.id}))}">'
+        f"{html.escape(p.name)}</a> — {html.escape(p.note)}</li>"
+        for p in PERSONS
+    )
+    return (
+        "<!doctype html><html lang=en><meta charset=utf-8><title>pb development sign-in</title>"
+        "<h1>Development sign-in</h1><p>Not a real identity provider. Choose a test person:</p>"
+        f"<ul>{items}</ul></html>"
+    )
+
+
+class DevIdpController(Controller):
+    path = DEV_IDP_PATH
+    include_in_schema = False
+    dependencies = {"dev_idp": Provide(provide_dev_idp, sync_to_thread=False)}  # noqa: RUF012
+
+    @get("/.well-known/openid-configuration")
+    async def discovery(self, dev_idp: DevIdp) -> dict[str, Any]:
+        return dev_idp.discovery()
+
+    @get("/jwks")
+    async def jwks(self, dev_idp: DevIdp) -> dict[str, Any]:
+        return dev_idp.jwks()
+
+    @get("/authorize", media_type=MediaType.HTML)
+    async def authorize(self, request: Request[Any, Any, Any], dev_idp: DevIdp, now: Now) -> Response[str]:
+        params = {k: v for k, v in request.query_params.items() if k != "person"}
+        person = request.query_params.get("person")
+        if person is None:
+            dev_idp.check_request(params)
+            return Response(_person_page(params), media_type=MediaType.HTML)
+        return Redirect(dev_idp.authorize(params, person_id=person, now=now), status_code=302)
+
+    @post("/token", status_code=200)
+    async def token(
+        self,
+        request: Request[Any, Any, Any],
+        dev_idp: DevIdp,
+        now: Now,
+        data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Response[dict[str, Any]]:
+        body = dev_idp.token(data, client_id=_client_id_from_basic(request), now=now)
+        return Response(body, headers={"Cache-Control": "no-store"})

@@ -1,0 +1,1 @@
+"""Resident sign-in with OpenID Connect: the authorization code flow with PKCE, and pb's sessions."""

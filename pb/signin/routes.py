@@ -1,0 +1,111 @@
+"""HTTP routes for resident sign-in: /auth/login, /auth/callback, /auth/logout, /auth/me, session termination."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, delete, get, post
+from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie, State
+from litestar.di import NamedDependency, Provide
+from litestar.handlers.base import BaseRouteHandler
+from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.response import Redirect
+
+from pb.auth.sessions import close_session, terminate_session
+from pb.dependencies import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    AppSettings,
+    Caller,
+    DbSession,
+    Now,
+    Voter,
+    csrf_token,
+    provide_principal,
+    provide_resident,
+)
+from pb.signin import service
+from pb.signin.oidc import OidcClient
+from pb.signin.ratelimit import RateLimiter
+from pb.signin.schemas import ResidentStatus, SignedIn
+
+LOGIN_COOKIE = "__Host-pb_login"
+Oidc = NamedDependency[OidcClient]
+
+
+def provide_oidc(state: State) -> OidcClient:
+    client: OidcClient = state.oidc
+    return client
+
+
+async def limit_signin(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """At most ``PB_SIGNIN_RATE_LIMIT_PER_MINUTE`` sign-in requests per client address and process."""
+    limiter: RateLimiter = connection.app.state.signin_limiter
+    client = connection.client.host if connection.client else "unknown"
+    limiter.hit(client, now=connection.app.state.clock())
+
+
+def _cookie(key: str, value: str, *, max_age: int, httponly: bool = True) -> Cookie:
+    return Cookie(key=key, value=value, max_age=max_age, path="/", secure=True, httponly=httponly, samesite="lax")
+
+
+class SignInController(Controller):
+    path = "/auth"
+    tags = ["sign-in"]  # noqa: RUF012
+    dependencies = {"oidc": Provide(provide_oidc, sync_to_thread=False)}  # noqa: RUF012
+
+    @get("/login", guards=[limit_signin])
+    async def login(self, db_session: DbSession, settings: AppSettings, oidc: Oidc, now: Now) -> Redirect:
+        """Send the browser to the identity provider."""
+        start = await service.begin_login(db_session, settings, oidc, now=now)
+        max_age = settings.login_attempt_ttl_minutes * 60
+        return Redirect(start.authorization_url, status_code=302,
+                        cookies=[_cookie(LOGIN_COOKIE, start.browser_binding, max_age=max_age)])
+
+    @get("/callback", guards=[limit_signin])
+    async def callback(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        settings: AppSettings,
+        oidc: Oidc,
+        now: Now,
+        code: FromQuery[str | None] = None,
+        oidc_state: Annotated[str | None, QueryParameter(name="state")] = None,
+        error: FromQuery[str | None] = None,
+    ) -> Response[SignedIn]:
+        """Finish the sign-in: a new session, as a cookie for browsers and a bearer token in the body."""
+        token, resident = await service.finish_login(
+            db_session, settings, oidc, code=code, state=oidc_state, error=error,
+            browser_binding=request.cookies.get(LOGIN_COOKIE), now=now,
+        )
+        csrf = csrf_token(settings, resident.session_id)
+        max_age = settings.session_ttl_minutes * 60
+        return Response(
+            service.signed_in(settings, token, resident, csrf_token=csrf, now=now),
+            cookies=[
+                _cookie(SESSION_COOKIE, token, max_age=max_age),
+                _cookie(CSRF_COOKIE, csrf, max_age=max_age, httponly=False),
+                _cookie(LOGIN_COOKIE, "", max_age=0),
+            ],
+        )
+
+    @get("/me", dependencies={"resident": Provide(provide_resident)})
+    async def me(self, resident: Voter, now: Now) -> ResidentStatus:
+        """The signed-in resident's non-identifying status."""
+        return service.status(resident, now=now)
+
+    @post("/logout", status_code=204, dependencies={"resident": Provide(provide_resident)})
+    async def logout(self, db_session: DbSession, resident: Voter, now: Now) -> Response[None]:
+        """End the session: its token stops working at once, and the cookies are cleared."""
+        await close_session(db_session, session_id=resident.session_id, now=now)
+        return Response(None, status_code=204, cookies=[
+            _cookie(SESSION_COOKIE, "", max_age=0), _cookie(CSRF_COOKIE, "", max_age=0, httponly=False),
+        ])
+
+    @delete("/sessions/{session_id:str}", dependencies={"principal": Provide(provide_principal)})
+    async def terminate(self, db_session: DbSession, session_id: FromPath[str], principal: Caller, now: Now) -> None:
+        """An administrator ends a resident's session (audited)."""
+        await terminate_session(db_session, session_id=session_id, actor=principal, now=now)
+

@@ -1,0 +1,30 @@
+"""Fixtures for sign-in tests: an HTTPS client (so Secure cookies round-trip) and the login dance."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from litestar import Litestar
+
+
+@pytest.fixture
+async def browser(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    """A cookie-keeping client on https://pb.test, driving the app in-process on the test's backend."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://pb.test") as http:
+        yield http
+
+
+async def follow(client: httpx.AsyncClient, response: httpx.Response, **extra: str) -> httpx.Response:
+    """Follow one redirect by hand, on the same client (every host is the app in these tests)."""
+    assert response.status_code in (302, 303), response.text
+    target = httpx.URL(response.headers["location"])
+    return await client.get(target.path, params={**dict(target.params), **extra})
+
+
+async def dev_login(client: httpx.AsyncClient, person: str = "aino") -> httpx.Response:
+    """Sign in through pb's development identity provider; returns the callback's response."""
+    to_idp = await client.get("/auth/login")
+    to_callback = await follow(client, to_idp, person=person)
+    return await follow(client, to_callback)
