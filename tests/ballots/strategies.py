@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from ballots.instance import Instance, Project
 from ballots.profile import Ballot, Profile, VoteType
 
-ELECTION_TYPES: tuple[VoteType, ...] = ("approval", "choose-1", "cumulative", "ordinal")
+ELECTION_TYPES: tuple[VoteType, ...] = ("approval", "choose-1", "cumulative", "ordinal", "scoring")
 
 
 @st.composite
@@ -33,6 +33,11 @@ def elections(
             choices = [draw(st.sampled_from(ids))]
         else:
             choices = draw(st.lists(st.sampled_from(ids), unique=True, min_size=1, max_size=n))
-        points = tuple(draw(st.integers(1, 5)) for _ in choices) if vote_type == "cumulative" else ()
+        points: tuple[int, ...] = ()
+        if vote_type == "cumulative":
+            points = tuple(draw(st.integers(1, 5)) for _ in choices)
+        elif vote_type == "scoring":
+            # A score of 0 is a rating, not support: such projects must be treated as unsupported.
+            points = tuple(draw(st.integers(0, 5)) for _ in choices)
         ballots.append(Ballot(tuple(choices), points, str(v)))
     return Instance(budget, projects), Profile(vote_type, tuple(ballots))

@@ -17,7 +17,7 @@ from ballots.rules.equal_shares import COMPLETIONS
 from ballots.rules.equal_shares_data import compile_profile
 from ballots.rules.equal_shares_exact import run_exact
 from ballots.rules.equal_shares_fast import CloseCall, FastView, run_fast
-from ballots.support import ordinal_k
+from ballots.support import ordinal_k, support
 from tests.ballots.strategies import elections
 
 pbe = pytest.importorskip("pabutools.election")
@@ -116,7 +116,8 @@ def test_greedy_completed_equal_shares_is_exhaustive(completion: str, election: 
     instance, profile = election
     for compat in ("pb", "pabutools"):
         outcome = tally(instance, profile, rule="equal-shares", completion=completion, compat=compat)
-        supported = {c for b in profile.ballots for c in b.choices}
+        scores = support(instance, profile)
+        supported = {p for p, score in scores.items() if score > 0}
         left = instance.budget - outcome.total_cost
         open_ = [p for p in instance.projects if p.id not in outcome.selected]
         eligible = [p for p in open_ if compat == "pabutools" or p.id in supported]

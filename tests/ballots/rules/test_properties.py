@@ -97,7 +97,7 @@ def test_support_equals_a_direct_count(election: Election) -> None:
         for position, project in enumerate(ballot.choices):
             if profile.vote_type == "ordinal":
                 direct[project] += max(k - position, 0)
-            elif profile.vote_type == "cumulative":
+            elif profile.vote_type in ("cumulative", "scoring"):
                 direct[project] += ballot.points[position]
             else:
                 direct[project] += 1
