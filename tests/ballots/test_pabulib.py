@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import time
 from fractions import Fraction
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ballots.instance import Instance, Project
-from ballots.pabulib import PabulibError, format_money, format_pabulib, parse_pabulib
+from ballots.pabulib import PabulibError, parse_pabulib
+from ballots.pabulib_writer import format_money, format_pabulib
 from ballots.profile import Ballot, Profile, VoteType
 from tests.ballots.conftest import Loader
 
@@ -163,17 +165,69 @@ def _timed(text: str) -> float:
     return time.perf_counter() - start
 
 
-@pytest.mark.parametrize(
-    "name",
-    ["Poland_Warszawa_2019_Zerzen.pb", "France_Toulouse_2019.pb", "Netherlands_Assen_2024.pb"],
-)
-def test_rewritten_real_files_pass_the_official_checker(name: str, load_pabulib: Loader) -> None:
+def _checker_errors(text: str) -> dict[str, Any]:
+    """The official pabulib-checker's errors for one file's text; empty when it is valid."""
     from pabulib.checker import Checker  # type: ignore[import-untyped]
 
-    text = format_pabulib(*load_pabulib(name))
     report = Checker().process_files([text])
     errors = {
         key: value["results"]["errors"] for key, value in report.items() if key not in ("metadata", "summary")
     }
-    assert report["metadata"]["invalid"] == 0, errors
-    assert all(not e for e in errors.values()), errors
+    assert report["metadata"]["processed"] == 1
+    return {} if report["metadata"]["invalid"] == 0 and not any(errors.values()) else errors
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Poland_Warszawa_2019_Zerzen.pb",  # approval
+        "Netherlands_Assen_2024.pb",  # approval, equal shares
+        "France_Toulouse_2019.pb",  # cumulative
+        "Poland_Krakow_2018_Wzgorza_Krzeslawickie.pb",  # ordinal
+        "Poland_Zabrze_2020.pb",  # choose-1
+    ],
+)
+def test_rewritten_real_files_pass_the_official_checker(name: str, load_pabulib: Loader) -> None:
+    assert _checker_errors(format_pabulib(*load_pabulib(name))) == {}
+
+
+@pytest.mark.parametrize(("vote_type", "points"), [("scoring", (2, 0)), ("cumulative", (3, 2)), ("approval", ())])
+def test_written_decimal_quoted_file_passes_the_checker_and_reads_back(
+    vote_type: VoteType, points: tuple[int, ...]
+) -> None:
+    meta = {
+        "description": 'Town PB; "green" edition',
+        "country": "Poland",
+        "unit": "Town",
+        "instance": "2024",
+        "num_projects": "2",
+        "num_votes": "2",
+        "budget": "100.5",
+        "vote_type": vote_type,
+        "rule": "greedy",
+        "date_begin": "2024",
+        "date_end": "2024",
+        **({"min_points": "0", "max_points": "3"} if vote_type == "scoring" else {}),
+        **({"max_sum_points": "5"} if vote_type == "cumulative" else {}),
+        "language": "en",
+        "currency": "EUR",
+    }
+    projects = (
+        Project("1", Fraction(401, 4), 'Park; "green"', {"votes": "2", "selected": "1"}),
+        Project("2", Fraction(30), "Bench", {"votes": "2", "selected": "0"}),
+    )
+    ballots = (Ballot(("1", "2"), points, "v1", {"age": "30"}), Ballot(("1", "2"), points, "v2", {"age": ""}))
+    data = (Instance(Fraction(201, 2), projects, meta), Profile(vote_type, ballots))
+    text = format_pabulib(*data)
+    assert '"Park; ""green"""' in text
+    assert _checker_errors(text) == {}
+    assert parse_pabulib(text) == data
+
+
+def test_parse_ignores_a_byte_order_mark() -> None:
+    assert parse_pabulib("\ufeff" + GOOD) == parse_pabulib(GOOD)
+
+
+def test_crlf_file_errors_name_the_same_line() -> None:
+    with pytest.raises(PabulibError, match=r"^line 12: "):
+        parse_pabulib(GOOD.replace("v2;2", "v2;9").replace("\n", "\r\n"))
