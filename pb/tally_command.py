@@ -11,6 +11,7 @@ import click
 
 from ballots.outcome import Outcome
 from ballots.pabulib import PabulibError, parse_pabulib
+from ballots.pabulib_writer import format_money
 from ballots.rules import RULES, RuleError
 from ballots.rules import tally as run_rule
 from ballots.rules.explain import amount
@@ -22,7 +23,12 @@ COMPLETIONS = ("none", "add1", "greedy", "add1-greedy")
 def _plain(value: Any) -> Any:
     """A JSON-ready copy: integral amounts become ints, other fractions decimal strings."""
     if isinstance(value, Fraction):
-        return value.numerator if value.denominator == 1 else str(float(value))
+        if value.denominator == 1:
+            return value.numerator
+        try:
+            return format_money(value)  # exact: "827838.5", not a float's nearest
+        except ValueError:
+            return str(float(value))  # no finite decimal form (e.g. an endowment of 1/3)
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

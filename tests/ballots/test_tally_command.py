@@ -93,3 +93,54 @@ def test_ordinal_points_must_be_positive(tmp_path: Path) -> None:
     code, _, err = run(tmp_path, "--rule", "greedy", "--ordinal-points", "0")
     assert code == 2
     assert "--ordinal-points" in err
+
+
+TIED = """META
+key;value
+budget;70.5
+vote_type;approval
+PROJECTS
+project_id;cost
+x;60
+y;50.25
+z;40
+VOTES
+voter_id;vote
+1;x
+2;y
+"""
+
+
+def test_json_reports_the_tie_that_decided_with_its_criterion_and_seed(tmp_path: Path) -> None:
+    code, out, _ = run(tmp_path, "--rule", "greedy", "--json", "--seed", "5", text=TIED)
+    data = json.loads(out)
+    assert code == 0
+    assert data["selected"] == ["y"]
+    assert data["ties"] == [{"step": 1, "candidates": ["y", "x"], "chosen": "y", "by": "cost"}]
+    assert (data["tie_break"], data["seed"]) == ("default", 5)
+    assert (data["total_cost"], data["budget"], data["leftover"]) == ("50.25", "70.5", "20.25")
+
+
+def test_compat_pabutools_implies_lexico_and_funds_unsupported_projects(tmp_path: Path) -> None:
+    _, out, _ = run(tmp_path, "--rule", "greedy", "--json", "--compat", "pabutools", text=TIED)
+    data = json.loads(out)
+    assert data["tie_break"] == "lexico"
+    assert data["selected"] == ["x"]  # "x" < "y"; "z" (no votes) does not fit the 10.5 left
+    _, out, _ = run(tmp_path, "--rule", "greedy", "--json", "--compat", "pabutools")
+    assert json.loads(out)["selected"] == ["a", "c"]
+    unsupported = FILE.replace("c;30;Benches", "c;30;Benches\nd;5;Kiosk")
+    _, pb_out, _ = run(tmp_path, "--rule", "greedy", "--json", text=unsupported)
+    _, ref_out, _ = run(tmp_path, "--rule", "greedy", "--json", "--compat", "pabutools", text=unsupported)
+    assert json.loads(pb_out)["selected"] == ["a", "c"]
+    assert json.loads(ref_out)["selected"] == ["a", "c", "d"]
+
+
+def test_completion_reaches_equal_shares(tmp_path: Path) -> None:
+    for completion in ("none", "add1", "greedy", "add1-greedy"):
+        code, out, _ = run(tmp_path, "--rule", "equal-shares", "--completion", completion, "--json")
+        data = json.loads(out)
+        assert code == 0
+        assert data["rule"] == "equal-shares"
+        assert data["parameters"]["completion"] == completion
+    _, out, _ = run(tmp_path, "--rule", "equal-shares", "--completion", "greedy")
+    assert "round 1 of equal shares" in out
