@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from fractions import Fraction
 from typing import Any
 
@@ -148,21 +147,6 @@ def test_real_files_round_trip(load_pabulib: Loader, pabulib_files: list[str]) -
     for name in pabulib_files:
         instance, profile = load_pabulib(name)
         assert parse_pabulib(format_pabulib(instance, profile)) == (instance, profile), name
-
-
-def test_largest_files_parse_well_under_half_a_second(pabulib_dir: object, load_pabulib: Loader) -> None:
-    from tests.ballots.conftest import PABULIB
-
-    for name in ["Poland_Krakow_2024.pb", "Poland_Lodz_2022.pb"]:
-        text = (PABULIB / name).read_text(encoding="utf-8")
-        best = min(_timed(text) for _ in range(2))
-        assert best < 0.5, f"{name} took {best:.2f} s"
-
-
-def _timed(text: str) -> float:
-    start = time.perf_counter()
-    parse_pabulib(text)
-    return time.perf_counter() - start
 
 
 def _checker_errors(text: str) -> dict[str, Any]:
