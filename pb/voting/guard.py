@@ -100,7 +100,8 @@ class CastGuard:
             await send(message)
 
         await self.app(scope, receive, watch)
-        if seen["status"] >= 400:
+        # An unauthenticated request is no resident's cast; auditing each would let anyone fill the log.
+        if seen["status"] >= 400 and seen["status"] != 401:
             await _record(state, budget_id, seen["status"], _code_of(seen["body"]))
 
 

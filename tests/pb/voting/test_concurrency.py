@@ -9,10 +9,9 @@ from collections import Counter
 
 import httpx
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from pb.app import create_app
-from pb.db import create_engine
 from pb.settings import Settings
 from tests.conftest import Clock
 from tests.factories import DemoWorld
@@ -23,15 +22,17 @@ POSTGRES_ONLY = pytest.mark.parametrize(
     "backend", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
 )
 INSTANCES = 4
+POOL = 4
 CASTS = 200
 
 
 async def _storm(settings: Settings, clock: Clock, election: Election, headers: list[dict[str, str]],
                  bodies: list[dict[str, object]], budget: str = "hyryla") -> list[httpx.Response]:
     """Release casts (headers[i], bodies[i]) together against several app instances; returns the responses."""
-    small = settings.model_copy(update={"db_pool_size": 5})
-    engines = [create_engine(small) for _ in range(INSTANCES)]
-    apps = [create_app(small, engine=e, clock=clock, run_scheduler=False) for e in engines]
+    # Small fixed pools: other test runs share the server's connection limit.
+    engines = [create_async_engine(settings.database_url, pool_size=POOL, max_overflow=0, pool_timeout=60)
+               for _ in range(INSTANCES)]
+    apps = [create_app(settings, engine=e, clock=clock, run_scheduler=False) for e in engines]
     for app in apps:
         app.state.cast_rate_per_minute = 100_000
     clients = [httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://pb.test") for app in apps]
