@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import re
 import socket
@@ -138,7 +139,36 @@ async def wait_ready(base: str, deadline_s: float = 30) -> None:
     raise RuntimeError("pb did not start")
 
 
-async def load(base: str, budget_id: int, config_hash: str, tokens: list[str], concurrency: int,
+class Connection:
+    """A minimal keep-alive HTTP/1.1 client: the load generator shares two cores with pb and PostgreSQL, and
+    httpx costs more CPU per request than the server's own handling."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    @classmethod
+    async def open(cls, host: str, port: int) -> Connection:
+        return cls(*await asyncio.open_connection(host, port))
+
+    async def post(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        self.writer.write(
+            f"POST {path} HTTP/1.1\r\nhost: pb\r\ncontent-type: application/json\r\n"
+            f"content-length: {len(body)}\r\n{head}\r\n".encode() + body
+        )
+        status = int((await self.reader.readline()).split()[1])
+        length = 0
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode().partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+        return status, await self.reader.readexactly(length)
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+async def load(port: int, budget_id: int, config_hash: str, tokens: list[str], concurrency: int,
                seconds: float) -> tuple[float, list[float], list[str], dict[int, int]]:
     """Cast one ballot per token, at most ``concurrency`` in flight, stopping after ``seconds``."""
     latencies: list[float] = []
@@ -147,25 +177,27 @@ async def load(base: str, budget_id: int, config_hash: str, tokens: list[str], c
     queue = list(reversed(tokens))
     deadline = time.monotonic() + seconds
     choices = [["A"], ["B"], ["C"], ["A", "B"], ["B", "C"], ["A", "C", "D"]]
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    path = f"/budgets/{budget_id}/ballot"
 
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
-        async def worker(n: int) -> None:
+    async def worker() -> None:
+        connection = await Connection.open("127.0.0.1", port)
+        try:
             while queue and time.monotonic() < deadline:
                 token = queue.pop()
-                body = {"selections": choices[len(queue) % len(choices)], "config_hash": config_hash}
+                body = json.dumps({"selections": choices[len(queue) % len(choices)], "config_hash": config_hash})
                 started = time.perf_counter()
-                response = await http.post(f"/budgets/{budget_id}/ballot", json=body, headers={
-                    "Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex})
+                status, answer = await connection.post(path, body.encode(), {
+                    "authorization": f"Bearer {token}", "idempotency-key": uuid.uuid4().hex})
                 latencies.append(time.perf_counter() - started)
-                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
-                if response.status_code == 201:
-                    receipts.append(response.json()["receipt"])
+                statuses[status] = statuses.get(status, 0) + 1
+                if status == 201:
+                    receipts.append(json.loads(answer)["receipt"])
+        finally:
+            connection.close()
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker(n) for n in range(concurrency)))
-        elapsed = time.perf_counter() - started
-    return elapsed, latencies, receipts, statuses
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return time.perf_counter() - started, latencies, receipts, statuses
 
 
 def pgbench(dsn_db: str, budget_id: int, clients: int, seconds: int) -> float:
@@ -213,7 +245,7 @@ async def main() -> None:
         server = start_server(env, port, args.workers)
         base = f"http://127.0.0.1:{port}"
         await wait_ready(base)
-        elapsed, latencies, receipts, statuses = await load(base, budget_id, config_hash, tokens, concurrency, seconds)
+        elapsed, latencies, receipts, statuses = await load(port, budget_id, config_hash, tokens, concurrency, seconds)
         connection = await asyncpg.connect(make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False))
         try:
             stored = {r["receipt"] for r in await connection.fetch(
