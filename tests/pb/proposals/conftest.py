@@ -26,7 +26,11 @@ class Scene:
 
 @pytest.fixture
 async def scene(
-    client: httpx.AsyncClient, world: DemoWorld, tokens: Tokens, engine: AsyncEngine, settings: Settings,
+    client: httpx.AsyncClient,
+    world: DemoWorld,
+    tokens: Tokens,
+    engine: AsyncEngine,
+    settings: Settings,
     clock: Clock,
 ) -> Scene:
     official = await tokens.headers(Role.OFFICIAL, municipality_id=world.municipality_id)

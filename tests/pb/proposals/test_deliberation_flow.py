@@ -143,9 +143,9 @@ async def test_full_deliberation_puts_advancing_proposals_on_the_ballot_with_off
     projects = (await client.get(f"/budgets/{hyryla}/projects")).json()
     assert {(p["proposal_id"], p["cost"]) for p in projects} == {(swing, 120_000), (benches, 80_000)}
     assert next(p for p in projects if p["proposal_id"] == swing)["title"]["sv"] == "Gungor till lekparken"
-    assert [
-        (p["proposal_id"], p["cost"]) for p in (await client.get(f"/budgets/{jokela}/projects")).json()
-    ] == [(jokela_idea, 200_000)]
+    assert [(p["proposal_id"], p["cost"]) for p in (await client.get(f"/budgets/{jokela}/projects")).json()] == [
+        (jokela_idea, 200_000)
+    ]
     history = (await client.get(f"/proposals/{swing}/history")).json()
     assert [(v["proposal_id"], v["version"]) for v in history] == [
         (swing, 1),
@@ -154,7 +154,5 @@ async def test_full_deliberation_puts_advancing_proposals_on_the_ballot_with_off
         (swing, 3),
         (swing, 4),
     ]
-    assert (await client.get(f"/proposals/{skate}/reviews")).json()[0]["reasons"] == {
-        "fi": "Tori on liian pieni."
-    }
+    assert (await client.get(f"/proposals/{skate}/reviews")).json()[0]["reasons"] == {"fi": "Tori on liian pieni."}
     assert (await client.get(f"/proposals/{swing}")).json()["status"] == "on_ballot"

@@ -18,8 +18,11 @@ async def test_a_resident_cannot_review_moderate_or_answer(client: httpx.AsyncCl
 
     reviewed = await client.post(f"/proposals/{pid}/reviews", json=REVIEW, headers=resident)
     hidden = await client.post(f"/proposals/{pid}/hide", json={"reason": "Asiaton"}, headers=resident)
-    merged = await client.post(f"/proposals/{pid}/split", headers=resident, json={
-        "title": {"fi": "Osa"}, "description": {"fi": "Osa"}, "note": "Jako"})
+    merged = await client.post(
+        f"/proposals/{pid}/split",
+        headers=resident,
+        json={"title": {"fi": "Osa"}, "description": {"fi": "Osa"}, "note": "Jako"},
+    )
 
     for response in (reviewed, hidden, merged):
         assert response.status_code == 403, response.text
@@ -72,8 +75,10 @@ async def test_nobody_submits_outside_the_proposals_phase(
     coordinator = await tokens.headers(Role.COORDINATOR, network_id=scene.world.network_ids["hyryla"])
     body = proposal_body(scene.world.budget_ids["hyryla"], "Myöhäinen idea")
 
-    late = [await client.post("/proposals", json=body, headers=h)
-            for h in (await scene.people.headers("bertil"), coordinator)]
+    late = [
+        await client.post("/proposals", json=body, headers=h)
+        for h in (await scene.people.headers("bertil"), coordinator)
+    ]
 
     for response in late:
         assert response.status_code == 409
@@ -117,8 +122,7 @@ async def test_only_authors_edit_and_only_until_the_proposals_phase_ends(
 
     stranger = await client.patch(f"/proposals/{pid}", json=change, headers=await scene.people.headers("bertil"))
     await move(client, scene.world.round_id, "deliberation", scene.official)
-    between_rounds = await client.patch(f"/proposals/{pid}", json=change,
-                                        headers=await scene.people.headers("aino"))
+    between_rounds = await client.patch(f"/proposals/{pid}", json=change, headers=await scene.people.headers("aino"))
 
     assert stranger.status_code == 403
     assert between_rounds.status_code == 409
@@ -134,8 +138,7 @@ async def test_closing_a_deliberation_round_is_for_officials_after_its_window(
     too_early = await client.post(f"/deliberation-rounds/{stage}/close", headers=scene.official)
     clock.advance(days=8)
     by_coordinator = await client.post(f"/deliberation-rounds/{stage}/close", headers=coordinator)
-    by_resident = await client.post(f"/deliberation-rounds/{stage}/close",
-                                    headers=await scene.people.headers("aino"))
+    by_resident = await client.post(f"/deliberation-rounds/{stage}/close", headers=await scene.people.headers("aino"))
 
     assert too_early.status_code == 409
     assert by_coordinator.status_code == 403
