@@ -76,13 +76,23 @@ def postgres_template() -> Iterator[str]:
 
 
 async def _drop_run_databases() -> None:
+    """Drop this run's databases, a few at a time (each drop waits for a checkpoint)."""
     connection = await asyncpg.connect(_plain_dsn(POSTGRES_URL), timeout=5)
     try:
-        names = await connection.fetch("SELECT datname FROM pg_database WHERE datname LIKE $1", f"pb_test_{RUN_ID}_%")
-        for row in names:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{row["datname"]}" WITH (FORCE)')
+        rows = await connection.fetch("SELECT datname FROM pg_database WHERE datname LIKE $1", f"pb_test_{RUN_ID}_%")
     finally:
         await connection.close()
+    names = [row["datname"] for row in rows]
+
+    async def drop(share: list[str]) -> None:
+        worker = await asyncpg.connect(_plain_dsn(POSTGRES_URL), timeout=5)
+        try:
+            for name in share:
+                await worker.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await worker.close()
+
+    await asyncio.gather(*(drop(names[i::4]) for i in range(4)))
 
 
 @pytest.fixture(scope="session")
