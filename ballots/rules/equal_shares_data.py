@@ -88,6 +88,8 @@ def compile_profile(instance: Instance, profile: Profile, *, ordinal_points: int
         keys = sorted(key for key in merged if key)
         multiplicity = np.fromiter((merged[key] for key in keys), dtype=np.int64, count=len(keys))
         supporters, utility = _by_project(keys, len(ids))
+    # np.split with no boundaries yields one piece; a ballot with no projects has no supporters at all.
+    supporters, utility = supporters[: len(ids)], utility[: len(ids)]
     support = tuple(int(np.dot(multiplicity[s], u)) for s, u in zip(supporters, utility, strict=True))
     cost_utility = profile.vote_type in ("approval", "choose-1")
     costs = tuple(p.cost for p in instance.projects)
