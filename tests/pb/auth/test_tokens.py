@@ -11,12 +11,12 @@ from typing import Any
 import httpx
 import jwt
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pb.auth.tokens import ALGORITHM, revoke_token
 from pb.db import create_sessionmaker
 from pb.models import Role
 from pb.settings import Settings
-from sqlalchemy.ext.asyncio import AsyncEngine
 from tests.conftest import TEST_SECRET, Clock, Tokens
 from tests.factories import DemoWorld
 
