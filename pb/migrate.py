@@ -24,6 +24,6 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade(database_url: str, revision: str = "heads") -> None:
+def upgrade(database_url: str, revision: str = "head") -> None:
     """Bring the database to ``revision``; safe to run on an up-to-date database."""
     command.upgrade(alembic_config(database_url), revision)
