@@ -61,7 +61,7 @@ def db() -> None:
 
 
 @db.command("upgrade")
-@click.option("--revision", default="heads", show_default=True)
+@click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Apply migrations up to REVISION."""
     from pb.migrate import upgrade
@@ -79,14 +79,16 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
     """Serve the API (migrating the database first)."""
     import uvicorn
 
+    from pb.accesslog import uvicorn_log_config
     from pb.migrate import upgrade
 
     settings = _settings()
     upgrade(settings.database_url)
     if demo:
         _load_demo(settings)
+    # The access log leaves out query strings: the sign-in callback's code and state must not reach logs (S2).
     uvicorn.run("pb.asgi:create", factory=True, host=host, port=port, workers=workers,
-                log_level=settings.log_level.lower(), proxy_headers=False)
+                log_level=settings.log_level.lower(), proxy_headers=False, log_config=uvicorn_log_config())
 
 
 def _load_demo(settings: Settings) -> None:
