@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import secrets
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -80,10 +80,12 @@ def neutralise(value: Any) -> Any:
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns neutralised; they are turned into categories first, so each distinct value is seen once."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object:
-            out[column] = out[column].map(neutralise)
+        if out[column].dtype == object or isinstance(out[column].dtype, pd.CategoricalDtype):
+            values = out[column].astype("category")
+            out[column] = values.cat.rename_categories([neutralise(str(c)) for c in values.cat.categories])
     return out
 
 
@@ -126,19 +128,29 @@ def pabulib_meta(data: BudgetData, count: int) -> dict[str, str]:
     return {**meta, **format_meta(data.spec)}
 
 
-def _vote_rows(anon: Anonymised, start: int, stop: int) -> Iterator[list[Any]]:
-    points = VOTE_TYPES[anon.data.spec["ballot_format"]] == "cumulative"
-    for i in range(start, stop):
-        selections = anon.data.ballots[int(anon.order[i])]
-        row: list[Any] = [int(anon.voter_ids[i])]
-        if isinstance(selections, dict):
-            pairs = sorted(selections.items())
-            row += [",".join(c for c, _ in pairs), ",".join(str(p) for _, p in pairs)]
-        else:
-            row += [",".join(selections)] + ([""] if points else [])
-        if anon.attributes is not None:
-            row += [("" if v == ANY else v) for v in anon.attributes.iloc[i]]
-        yield row
+def _selections(anon: Anonymised, start: int, stop: int) -> list[Selections]:
+    ballots = anon.data.ballots
+    return [ballots[i] for i in anon.order[start:stop].tolist()]
+
+
+def _votes_chunk(anon: Anonymised, start: int, stop: int) -> pd.DataFrame:
+    """VOTES rows: voter_id, vote[, points][, age, district, voting_method]; "*" written as empty."""
+    chosen = _selections(anon, start, stop)
+    frame = pd.DataFrame({"voter_id": anon.voter_ids[start:stop]})
+    if VOTE_TYPES[anon.data.spec["ballot_format"]] == "cumulative":
+        pairs = [sorted(s.items()) if isinstance(s, dict) else [] for s in chosen]
+        frame["vote"] = [",".join(c for c, _ in p) for p in pairs]
+        frame["points"] = [",".join(str(n) for _, n in p) for p in pairs]
+    else:
+        frame["vote"] = [",".join(s) for s in chosen]
+    if anon.attributes is not None:
+        names = {"age_band": "age", "district": "district", "voting_method": "voting_method"}
+        for column in ATTRIBUTES:
+            values = anon.attributes[column].iloc[start:stop].astype("category")
+            frame[names[column]] = values.cat.rename_categories(
+                ["" if c == ANY else c for c in values.cat.categories]
+            ).to_numpy()
+    return frame
 
 
 def write_pb(anon: Anonymised, out: TextIO, progress: Progress | None = None) -> None:
@@ -149,38 +161,33 @@ def write_pb(anon: Anonymised, out: TextIO, progress: Progress | None = None) ->
     writer.writerow(list(projects.columns))
     writer.writerows(projects.itertuples(index=False, name=None))
     writer.writerow(["VOTES"])
-    points = VOTE_TYPES[anon.data.spec["ballot_format"]] == "cumulative"
-    voter_columns = ["age", "district", "voting_method"] if anon.attributes is not None else []
-    writer.writerow(["voter_id", "vote", *(["points"] if points else []), *voter_columns])
-    for start in range(0, len(anon.order), CHUNK):
+    for start in range(0, len(anon.order), CHUNK) or [0]:
         stop = min(start + CHUNK, len(anon.order))
-        writer.writerows(_vote_rows(anon, start, stop))
+        _votes_chunk(anon, start, stop).to_csv(out, sep=";", index=False, header=start == 0, lineterminator="\n")
         if progress:
             progress(stop - start)
 
 
 def ballots_long(anon: Anonymised, start: int, stop: int) -> pd.DataFrame:
     """One row per (voter, project): rank (ranked ballots) or points (cumulative), with the voter attributes."""
-    voter, project, value = [], [], []
     ranked = anon.data.spec["ballot_format"] == "ranked"
-    for i in range(start, stop):
-        selections = anon.data.ballots[int(anon.order[i])]
-        items = sorted(selections.items()) if isinstance(selections, dict) else [
-            (code, rank + 1 if ranked else 1) for rank, code in enumerate(selections)
-        ]
-        for code, number in items:
-            voter.append(i)
-            project.append(code)
-            value.append(number)
-    positions = np.asarray(voter, dtype=np.int64)
+    chosen = _selections(anon, start, stop)
+    lengths = np.fromiter((len(s) for s in chosen), dtype=np.int64, count=len(chosen))
+    project = [c for s in chosen for c in (sorted(s) if isinstance(s, dict) else s)]
+    if any(isinstance(s, dict) for s in chosen):
+        value = np.fromiter((n for s in chosen if isinstance(s, dict) for _, n in sorted(s.items())), dtype=np.int32)
+    elif ranked:
+        value = np.concatenate([np.arange(1, n + 1, dtype=np.int32) for n in lengths.tolist()] or [np.zeros(0)])
+    else:
+        value = np.ones(len(project), dtype=np.int32)
     frame = pd.DataFrame({
-        "voter_id": anon.voter_ids[positions] if len(positions) else np.asarray([], dtype=np.int64),
+        "voter_id": np.repeat(anon.voter_ids[start:stop], lengths),
         "project_id": pd.Categorical(project),
-        "rank" if ranked else "points": np.asarray(value, dtype=np.int32),
+        "rank" if ranked else "points": value.astype(np.int32),
     })
     if anon.attributes is not None:
         for column in ATTRIBUTES:
-            frame[column] = anon.attributes[column].to_numpy()[positions]
+            frame[column] = pd.Categorical(np.repeat(anon.attributes[column].to_numpy()[start:stop], lengths))
     return frame
 
 
@@ -223,7 +230,7 @@ def _write_ballots(anon: Anonymised, path: Path, fmt: str, progress: Progress | 
                 assert text is not None
                 safe_frame(frame).to_csv(text, index=False, header=start == 0)
             else:
-                table = pa.Table.from_pandas(safe_frame(frame).astype({"project_id": str}), preserve_index=False)
+                table = pa.Table.from_pandas(safe_frame(frame), preserve_index=False)
                 writer = writer or pq.ParquetWriter(path, table.schema)
                 writer.write_table(table)
             if progress:

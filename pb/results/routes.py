@@ -114,7 +114,7 @@ class ResultsController(Controller):
         view = await published_result(db_session, budget_id=budget_id)
         return charts.allocation(view, lang) if chart == "allocation" else charts.votes(view, lang)
 
-    @get("/budgets/{budget_id:int}/results/charts/{chart:str}.svg", media_type=SVG)
+    @get("/budgets/{budget_id:int}/results/svg/{chart:str}", media_type=SVG)
     async def chart_svg(
         self, db_session: DbSession, budget_id: FromPath[int], chart: FromPath[Literal["allocation", "votes"]],
         lang: FromQuery[Language] = "fi",
