@@ -8,11 +8,12 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-import pb.auth.models  # noqa: F401
-import pb.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-import pb.proposals.models  # noqa: F401
-import pb.results.models  # noqa: F401
-import pb.voting.models  # noqa: F401
+# Importing the model modules registers every table on SQLModel.metadata.
+import pb.auth.models
+import pb.models
+import pb.proposals.models
+import pb.results.models
+import pb.voting.models
 from pb.db import create_engine
 from pb.migrate import include_name
 from pb.settings import Settings

@@ -91,7 +91,9 @@ async def test_network_of_another_municipality_cannot_hold_a_budget(
     assert response.json()["field"] == "network_id"
 
 
-async def test_municipality_wide_budget_needs_a_name(client: httpx.AsyncClient, world: DemoWorld, tokens: Tokens) -> None:
+async def test_municipality_wide_budget_needs_a_name(
+    client: httpx.AsyncClient, world: DemoWorld, tokens: Tokens
+) -> None:
     official = await tokens.headers(Role.OFFICIAL, municipality_id=world.municipality_id)
     body = {"slug": "koko-kunta", "amount": 1_000_000}
 
