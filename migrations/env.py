@@ -8,12 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-# Importing the model modules registers every table on SQLModel.metadata.
-import pb.auth.models
-import pb.models
-import pb.proposals.models
-import pb.results.models
-import pb.voting.models
+import pb.app  # noqa: F401  (imports every slice, so every table is on SQLModel.metadata)
 from pb.db import create_engine
 from pb.migrate import include_name
 from pb.settings import Settings
