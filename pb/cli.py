@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -86,9 +87,22 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
     upgrade(settings.database_url)
     if demo:
         _load_demo(settings)
+    _share_development_keys(settings)
     # The access log leaves out query strings: the sign-in callback's code and state must not reach logs (S2).
     uvicorn.run("pb.asgi:create", factory=True, host=host, port=port, workers=workers,
                 log_level=settings.log_level.lower(), proxy_headers=False, log_config=uvicorn_log_config())
+
+
+def _share_development_keys(settings: Settings) -> None:
+    """Hand the keys made up for this run to every worker, so a token one worker signs the others accept.
+
+    Production configures its keys; outside it, each process would otherwise generate its own.
+    """
+    for variable, secret in (
+        ("PB_SESSION_PRIVATE_KEY", settings.session_private_key),
+        ("PB_RESULTS_SIGNING_KEY", settings.results_signing_key),
+    ):
+        os.environ.setdefault(variable, secret.get_secret_value())
 
 
 def _load_demo(settings: Settings) -> None:
