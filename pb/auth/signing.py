@@ -8,13 +8,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from pb.keys import PrivateKey, PublicKey, algorithm_of, load_private_key, load_public_key
 from pb.settings import Settings
-
-PublicKey = Ed25519PublicKey | ec.EllipticCurvePublicKey
-PrivateKey = Ed25519PrivateKey | ec.EllipticCurvePrivateKey
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,14 +27,6 @@ class SigningKey:
     key: PrivateKey
 
 
-def _algorithm(key: PublicKey) -> str:
-    if isinstance(key, Ed25519PublicKey):
-        return "EdDSA"
-    if isinstance(key.curve, ec.SECP256R1):
-        return "ES256"
-    raise ValueError("session keys must be Ed25519 or P-256")
-
-
 def _kid(key: PublicKey) -> str:
     der = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     return base64.urlsafe_b64encode(hashlib.sha256(der).digest()[:16]).rstrip(b"=").decode()
@@ -46,19 +34,14 @@ def _kid(key: PublicKey) -> str:
 
 @lru_cache(maxsize=16)
 def _load_private(pem: str) -> SigningKey:
-    key = serialization.load_pem_private_key(pem.encode(), password=None)
-    if not isinstance(key, Ed25519PrivateKey | ec.EllipticCurvePrivateKey):
-        raise ValueError("PB_SESSION_PRIVATE_KEY must be an Ed25519 or P-256 private key")
+    key = load_private_key(pem, "PB_SESSION_PRIVATE_KEY")
     public = key.public_key()
-    return SigningKey(kid=_kid(public), algorithm=_algorithm(public), key=key)
+    return SigningKey(kid=_kid(public), algorithm=algorithm_of(public), key=key)
 
 
-@lru_cache(maxsize=64)
 def _load_public(pem: str) -> VerifyingKey:
-    key = serialization.load_pem_public_key(pem.encode())
-    if not isinstance(key, Ed25519PublicKey | ec.EllipticCurvePublicKey):
-        raise ValueError("session public keys must be Ed25519 or P-256")
-    return VerifyingKey(kid=_kid(key), algorithm=_algorithm(key), key=key)
+    key = load_public_key(pem, "PB_SESSION_PREVIOUS_PUBLIC_KEYS")
+    return VerifyingKey(kid=_kid(key), algorithm=algorithm_of(key), key=key)
 
 
 def signing_key(settings: Settings) -> SigningKey:

@@ -14,15 +14,12 @@ from functools import lru_cache
 from typing import Any
 
 import jwt
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm
 
+from pb.keys import PrivateKey, PublicKey, algorithm_of, load_private_key, load_public_key
 from pb.settings import Settings
 
-PublicKey = Ed25519PublicKey | ec.EllipticCurvePublicKey
-PrivateKey = Ed25519PrivateKey | ec.EllipticCurvePrivateKey
 MANIFEST_TYPE = "pb-manifest+jws"
 
 
@@ -31,14 +28,6 @@ class ManifestKey:
     kid: str
     algorithm: str
     private: PrivateKey
-
-
-def algorithm_of(key: PublicKey) -> str:
-    if isinstance(key, Ed25519PublicKey):
-        return "EdDSA"
-    if isinstance(key.curve, ec.SECP256R1):
-        return "ES256"
-    raise ValueError("manifest keys must be Ed25519 or P-256")
 
 
 def public_jwk(key: PublicKey, kid: str | None = None) -> dict[str, Any]:
@@ -53,9 +42,7 @@ def public_jwk(key: PublicKey, kid: str | None = None) -> dict[str, Any]:
 
 @lru_cache(maxsize=8)
 def _load(pem: str, kid: str | None) -> ManifestKey:
-    key = serialization.load_pem_private_key(pem.encode(), password=None)
-    if not isinstance(key, Ed25519PrivateKey | ec.EllipticCurvePrivateKey):
-        raise ValueError("PB_RESULTS_SIGNING_KEY must be an Ed25519 or P-256 private key")
+    key = load_private_key(pem, "PB_RESULTS_SIGNING_KEY")
     jwk = public_jwk(key.public_key(), kid)
     return ManifestKey(kid=jwk["kid"], algorithm=jwk["alg"], private=key)
 
@@ -69,9 +56,7 @@ def jwks(settings: Settings) -> dict[str, Any]:
     current = manifest_key(settings)
     keys = [public_jwk(current.private.public_key(), current.kid)]
     for pem in settings.results_previous_public_keys:
-        old = serialization.load_pem_public_key(pem.encode())
-        if isinstance(old, Ed25519PublicKey | ec.EllipticCurvePublicKey):
-            keys.append(public_jwk(old))
+        keys.append(public_jwk(load_public_key(pem, "PB_RESULTS_PREVIOUS_PUBLIC_KEYS")))
     return {"keys": keys}
 
 
