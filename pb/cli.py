@@ -88,6 +88,8 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
     if demo:
         _load_demo(settings)
     _share_development_keys(settings)
+    # Sign-in redirects come back to where this server listens unless a public URL is configured.
+    os.environ.setdefault("PB_PUBLIC_URL", f"http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}")
     # The access log leaves out query strings: the sign-in callback's code and state must not reach logs (S2).
     uvicorn.run("pb.asgi:create", factory=True, host=host, port=port, workers=workers,
                 log_level=settings.log_level.lower(), proxy_headers=False, log_config=uvicorn_log_config())
