@@ -8,7 +8,8 @@ its FTS5
 table matches every word of the query as a *prefix* ("leikkipuisto" finds "leikkipuistoon" and
 "leikkipuistot",
 but "puisto" does not find "leikkipuisto" and a stem change such as "katu"/"kadun" is not found).
-Hidden proposals are never listed.
+Hidden proposals are never listed. Results are ranked by relevance when searching for words: ``ts_rank`` on
+PostgreSQL, FTS5's ``bm25`` on SQLite; newest first otherwise and among equally relevant proposals.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import func
@@ -63,18 +64,20 @@ def bounding_box(
 async def find(
     session: AsyncSession, *, where: ProposalFilter, limit: int, offset: int
 ) -> tuple[Sequence[Proposal], int]:
-    """A page of matching proposals, newest first, and how many match in all."""
-    query = _filtered(select(Proposal), where, session.bind.dialect.name if session.bind else "sqlite")
-    total_query = _filtered(
-        select(func.count()).select_from(Proposal),
-        where,
-        session.bind.dialect.name if session.bind else "sqlite",
-    )
-    rows = (await session.exec(query.order_by(col(Proposal.id).desc()).limit(limit).offset(offset))).all()
+    """A page of matching proposals and how many match in all: best match first when searching for words
+    (newest first among equals), newest first otherwise."""
+    query = _filtered(select(Proposal), where)
+    total_query = _filtered(select(func.count()).select_from(Proposal), where)
+    order: list[sa.ColumnElement[Any]] = [col(Proposal.id).desc()]
+    if where.q is not None:
+        text_search = _text_search(where.q, where.lang, session.bind.dialect.name if session.bind else "sqlite")
+        query, total_query = text_search.apply(query), text_search.apply(total_query)
+        order.insert(0, text_search.relevance.desc())
+    rows = (await session.exec(query.order_by(*order).limit(limit).offset(offset))).all()
     return rows, (await session.exec(total_query)).one()
 
 
-def _filtered(query: SelectOfScalar[T], where: ProposalFilter, dialect: str) -> SelectOfScalar[T]:
+def _filtered(query: SelectOfScalar[T], where: ProposalFilter) -> SelectOfScalar[T]:
     query = query.where(col(Proposal.hidden_at).is_(None))
     if where.round_id is not None:
         query = query.where(Proposal.round_id == where.round_id)
@@ -91,28 +94,55 @@ def _filtered(query: SelectOfScalar[T], where: ProposalFilter, dialect: str) -> 
         query = query.where(
             col(Proposal.lat).between(min_lat, max_lat), col(Proposal.lon).between(min_lon, max_lon)
         )
-    if where.q is not None:
-        query = query.where(_matches(where.q, where.lang, dialect))
     return query
 
 
-def _matches(q: str, lang: Language | None, dialect: str) -> sa.ColumnElement[bool]:
+@dataclass(frozen=True, slots=True)
+class _TextSearch:
+    """How a query narrows the proposals, and how well each matches (higher is better)."""
+
+    condition: sa.ColumnElement[bool] | None
+    """A WHERE clause (PostgreSQL), or ``None`` when ``join`` does the narrowing (SQLite)."""
+    join: sa.Subquery | None
+    relevance: sa.ColumnElement[float]
+
+    def apply(self, query: SelectOfScalar[T]) -> SelectOfScalar[T]:
+        if self.join is not None:
+            query = query.join(self.join, self.join.c.rowid == col(Proposal.id))
+        return query if self.condition is None else query.where(self.condition)
+
+
+def _text_search(q: str, lang: Language | None, dialect: str) -> _TextSearch:
+    """PostgreSQL: each language's stemmed document against the query, ranked by ``ts_rank`` (the best of the
+    languages). SQLite: the words as prefixes in the FTS5 table, ranked by ``bm25`` (lower is better there,
+    hence negated)."""
     words = _WORD.findall(q)
     if not words or len(q) > MAX_QUERY:
         raise InvalidInput(f"search for up to {MAX_QUERY} characters of words", field="q")
     languages = [lang] if lang else list(CONFIGS)
     if dialect == "postgresql":
-        clauses = [
-            sa.text(
-                f"{_pg_document(language)} @@ plainto_tsquery('{CONFIGS[language]}', :q_{language})"
-            ).bindparams(**{f"q_{language}": " ".join(words)})
+        pairs: list[tuple[sa.ColumnElement[Any], sa.ColumnElement[Any]]] = [
+            (
+                sa.literal_column(_pg_document(language)),
+                func.plainto_tsquery(sa.literal_column(f"'{CONFIGS[language]}'"), " ".join(words)),
+            )
             for language in languages
         ]
-        return sa.or_(*clauses)
+        ranks = [func.ts_rank(document, query) for document, query in pairs]
+        return _TextSearch(
+            condition=sa.or_(*(document.op("@@")(query) for document, query in pairs)),
+            join=None,
+            relevance=(func.greatest(*ranks) if len(ranks) > 1 else ranks[0]).cast(sa.Float),
+        )
     prefixes = " ".join(f'"{word}"*' for word in words)
     match = f"{{{' '.join(languages)}}} : ({prefixes})"
-    fts = sa.text("SELECT rowid FROM proposal_fts WHERE proposal_fts MATCH :match").bindparams(match=match)
-    return col(Proposal.id).in_(fts.columns(sa.column("rowid", sa.Integer)))
+    fts = (
+        sa.text("SELECT rowid, bm25(proposal_fts) AS score FROM proposal_fts WHERE proposal_fts MATCH :match")
+        .bindparams(match=match)
+        .columns(sa.column("rowid", sa.Integer), sa.column("score", sa.Float))
+        .subquery("fts")
+    )
+    return _TextSearch(condition=None, join=fts, relevance=-fts.c.score)
 
 
 def _pg_document(language: str) -> str:
