@@ -88,6 +88,13 @@ class DiscussionController(Controller):
         row = await volunteers.offer_help(db_session, proposal_id=proposal_id, data=data, who=who, now=now)
         return Ack(id=row.id or 0, created_at=row.created_at)
 
+    @delete("/volunteers", dependencies=PARTICIPANT, status_code=200)
+    async def withdraw_offer(
+        self, db_session: DbSession, proposal_id: FromPath[int], who: Who, now: Now
+    ) -> VolunteerSummary:
+        await volunteers.withdraw_offer(db_session, proposal_id=proposal_id, who=who, now=now)
+        return await volunteers.summary(db_session, proposal_id=proposal_id)
+
     @get("/volunteers/offers", dependencies=PARTICIPANT)
     async def offers(
         self, db_session: DbSession, proposal_id: FromPath[int], who: Who

@@ -1,7 +1,8 @@
 """Volunteers: residents, associations and businesses offer to help carry a proposal out.
 
 Counts are public, names only with the volunteer's consent; the message and contact are for the proposal's
-authors, the network's coordinator and the municipality's officials.
+authors, the network's coordinator and the municipality's officials. A volunteer may withdraw their offer: it
+stays stored with the time of withdrawal, and is no longer counted or shown; they may offer again later.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb.errors import AlreadyExists, Conflict, Forbidden
+from pb.errors import AlreadyExists, Conflict, Forbidden, NotFound
 from pb.proposals.access import ensure_reviews
 from pb.proposals.deliberation_schemas import VolunteerCreate, VolunteerPublic, VolunteerSummary
 from pb.proposals.models import ProposalStatus, VolunteerOffer
@@ -48,6 +49,21 @@ async def offer_help(
     session.add(row)
     await session.flush()
     return row
+
+
+async def withdraw_offer(
+    session: AsyncSession, *, proposal_id: int, who: Participant, now: datetime
+) -> VolunteerOffer:
+    """The caller withdraws their own current offer of help for the proposal."""
+    await get_proposal(session, proposal_id)
+    own = [o for o in await _active(session, proposal_id) if o.volunteer_key == who.key]
+    if not own:
+        raise NotFound("you have no offer of help for this proposal to withdraw")
+    offer = own[0]
+    offer.withdrawn_at = now
+    session.add(offer)
+    await session.flush()
+    return offer
 
 
 async def summary(session: AsyncSession, *, proposal_id: int) -> VolunteerSummary:
