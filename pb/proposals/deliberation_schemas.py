@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, AwareDatetime, Field, model_validator
 
 from pb.budgets.schemas import MAX_AMOUNT
-from pb.proposals.models import Feasibility
+from pb.proposals.models import Feasibility, ReportOutcome
 from pb.proposals.text import Line, LongText, Message, Reason, Texts, Titles
 from pb.schemas import Input, LocalizedName, Output
 
@@ -211,6 +211,20 @@ class VolunteerSummary(Output):
 
 
 class HideRequest(Input):
+    """Why content is hidden, or shown again: its author sees the reason."""
+
+    reason: Reason
+
+
+class ReportState(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+class ResolveRequest(Input):
+    outcome: ReportOutcome
+    """``hidden`` hides the reported content (if it is not hidden yet) with ``reason`` as the reason its
+    author sees; ``no_action`` leaves it as it is."""
     reason: Reason
 
 
@@ -226,6 +240,8 @@ class ReportPublic(Output):
     reason: str
     created_at: datetime
     resolved_at: datetime | None
+    outcome: str | None
+    resolution: str | None
 
 
 class Ack(Output):

@@ -37,6 +37,17 @@ class CommentKind(StrEnum):
     ANSWER = "answer"
 
 
+class ModerationKind(StrEnum):
+    HIDE = "hide"
+    UNHIDE = "unhide"
+
+
+class ReportOutcome(StrEnum):
+    HIDDEN = "hidden"
+    """The reported content was hidden (by this resolution or before it)."""
+    NO_ACTION = "no_action"
+
+
 def _in(column: str, values: type[StrEnum]) -> sa.CheckConstraint:
     allowed = ", ".join(f"'{v.value}'" for v in values)
     return sa.CheckConstraint(f"{column} IN ({allowed})", name=f"{column}_allowed")
@@ -231,9 +242,10 @@ class VolunteerOffer(SQLModel, table=True):
 
 
 class ContentReport(SQLModel, table=True):
-    """A resident's report of a proposal or comment for the moderators."""
+    """A resident's report of a proposal or comment for the moderators; open until an official resolves it."""
 
     __tablename__ = "content_report"
+    __table_args__ = (_in("outcome", ReportOutcome),)
 
     id: int | None = Field(default=None, primary_key=True)
     proposal_id: int = Field(foreign_key="proposal.id", index=True)
@@ -242,3 +254,24 @@ class ContentReport(SQLModel, table=True):
     reason: str = Field(max_length=1000)
     created_at: datetime = utc_column()
     resolved_at: datetime | None = utc_column(nullable=True)
+    outcome: str | None = Field(default=None, max_length=16)
+    resolution: str | None = Field(default=None, max_length=1000)
+    """The official's note on the outcome."""
+
+
+class ModerationAction(SQLModel, table=True):
+    """One hide or unhide of a proposal or comment, with the stated reason: the history its author sees.
+
+    ``hidden_at``/``hidden_reason`` on the content are the current state; this table keeps every step.
+    """
+
+    __tablename__ = "moderation_action"
+    __table_args__ = (_in("action", ModerationKind),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    comment_id: int | None = Field(default=None, foreign_key="proposal_comment.id")
+    """Set when the action concerns a comment of the proposal."""
+    action: str = Field(max_length=16)
+    reason: str = Field(max_length=1000)
+    created_at: datetime = utc_column()

@@ -1,7 +1,9 @@
-"""Moderation: officials hide proposals and comments with a reason their authors see; residents report
-content.
+"""Moderation: officials hide proposals and comments with a reason their authors see, show them again with a
+reason, and resolve residents' reports of content.
 
-Hidden content stays stored; every hide and every report is written to the audit log.
+Hidden content stays stored. Every hide and unhide is kept in ``moderation_action`` (the history authors
+see), and every hide, unhide, report and resolution is written to the audit log. Hiding content resolves the
+open reports about it (outcome ``hidden``).
 """
 
 from __future__ import annotations
@@ -14,16 +16,34 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb import audit
 from pb.auth.principal import Principal, ensure_manages_municipality
-from pb.errors import Conflict, Forbidden, InvalidInput
+from pb.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pb.models import Role
 from pb.proposals.access import ensure_moderates
-from pb.proposals.deliberation_schemas import ReportCreate
+from pb.proposals.deliberation_schemas import ReportCreate, ReportState, ResolveRequest
 from pb.proposals.discussion import get_comment
-from pb.proposals.models import ContentReport, Proposal, ProposalAuthor, ProposalComment
+from pb.proposals.models import (
+    ContentReport,
+    ModerationAction,
+    ModerationKind,
+    Proposal,
+    ProposalAuthor,
+    ProposalComment,
+    ReportOutcome,
+)
 from pb.proposals.participants import Participant
-from pb.proposals.schemas import ModerationState
+from pb.proposals.schemas import ModerationEntry, ModerationState
 from pb.proposals.service import get_proposal
 from pb.rounds.service import get_round
+
+
+class NotHidden(Conflict):
+    code = "not_hidden"
+    title = "The content is not hidden"
+
+
+class ReportResolved(Conflict):
+    code = "report_resolved"
+    title = "The report is already resolved"
 
 
 async def hide_proposal(
@@ -31,18 +51,7 @@ async def hide_proposal(
 ) -> Proposal:
     proposal = await get_proposal(session, proposal_id)
     await ensure_moderates(session, actor, proposal)
-    if proposal.hidden_at is not None:
-        raise Conflict("this proposal is already hidden")
-    proposal.hidden_at, proposal.hidden_reason = now, reason
-    session.add(proposal)
-    await audit.record(
-        session,
-        actor=actor.actor,
-        action="moderation.hide",
-        target=f"proposal:{proposal_id}",
-        now=now,
-        details={"reason": reason},
-    )
+    await _hide(session, proposal, proposal_id=proposal_id, comment_id=None, reason=reason, actor=actor, now=now)
     return proposal
 
 
@@ -51,19 +60,173 @@ async def hide_comment(
 ) -> ProposalComment:
     comment = await get_comment(session, comment_id)
     await ensure_moderates(session, actor, await get_proposal(session, comment.proposal_id))
-    if comment.hidden_at is not None:
-        raise Conflict("this comment is already hidden")
-    comment.hidden_at, comment.hidden_reason = now, reason
-    session.add(comment)
+    await _hide(
+        session, comment, proposal_id=comment.proposal_id, comment_id=comment_id, reason=reason, actor=actor, now=now
+    )
+    return comment
+
+
+async def unhide_proposal(
+    session: AsyncSession, *, proposal_id: int, reason: str, actor: Principal, now: datetime
+) -> Proposal:
+    proposal = await get_proposal(session, proposal_id)
+    await ensure_moderates(session, actor, proposal)
+    await _unhide(session, proposal, proposal_id=proposal_id, comment_id=None, reason=reason, actor=actor, now=now)
+    return proposal
+
+
+async def unhide_comment(
+    session: AsyncSession, *, comment_id: int, reason: str, actor: Principal, now: datetime
+) -> ProposalComment:
+    comment = await get_comment(session, comment_id)
+    await ensure_moderates(session, actor, await get_proposal(session, comment.proposal_id))
+    await _unhide(
+        session, comment, proposal_id=comment.proposal_id, comment_id=comment_id, reason=reason, actor=actor, now=now
+    )
+    return comment
+
+
+async def _hide(
+    session: AsyncSession,
+    content: Proposal | ProposalComment,
+    *,
+    proposal_id: int,
+    comment_id: int | None,
+    reason: str,
+    actor: Principal,
+    now: datetime,
+) -> None:
+    kind = "proposal" if comment_id is None else "comment"
+    if content.hidden_at is not None:
+        raise Conflict(f"this {kind} is already hidden")
+    content.hidden_at, content.hidden_reason = now, reason
+    session.add(content)
+    session.add(
+        ModerationAction(
+            proposal_id=proposal_id,
+            comment_id=comment_id,
+            action=ModerationKind.HIDE.value,
+            reason=reason,
+            created_at=now,
+        )
+    )
+    resolved = await _resolve_open_reports(
+        session, proposal_id=proposal_id, comment_id=comment_id, reason=reason, now=now
+    )
+    details: dict[str, object] = {"reason": reason, "resolved_reports": resolved}
+    if comment_id is not None:
+        details["proposal_id"] = proposal_id
     await audit.record(
         session,
         actor=actor.actor,
         action="moderation.hide",
-        target=f"comment:{comment_id}",
+        target=f"{kind}:{comment_id if comment_id is not None else proposal_id}",
         now=now,
-        details={"reason": reason, "proposal_id": comment.proposal_id},
+        details=details,
     )
-    return comment
+
+
+async def _unhide(
+    session: AsyncSession,
+    content: Proposal | ProposalComment,
+    *,
+    proposal_id: int,
+    comment_id: int | None,
+    reason: str,
+    actor: Principal,
+    now: datetime,
+) -> None:
+    kind = "proposal" if comment_id is None else "comment"
+    if content.hidden_at is None:
+        raise NotHidden(f"this {kind} is not hidden")
+    hidden_reason = content.hidden_reason
+    content.hidden_at, content.hidden_reason = None, None
+    session.add(content)
+    session.add(
+        ModerationAction(
+            proposal_id=proposal_id,
+            comment_id=comment_id,
+            action=ModerationKind.UNHIDE.value,
+            reason=reason,
+            created_at=now,
+        )
+    )
+    details: dict[str, object] = {"reason": reason, "hidden_reason": hidden_reason}
+    if comment_id is not None:
+        details["proposal_id"] = proposal_id
+    await audit.record(
+        session,
+        actor=actor.actor,
+        action="moderation.unhide",
+        target=f"{kind}:{comment_id if comment_id is not None else proposal_id}",
+        now=now,
+        details=details,
+    )
+
+
+async def _resolve_open_reports(
+    session: AsyncSession, *, proposal_id: int, comment_id: int | None, reason: str, now: datetime
+) -> list[int]:
+    """Resolve the open reports about exactly this content as hidden; returns their ids."""
+    query = select(ContentReport).where(
+        ContentReport.proposal_id == proposal_id,
+        col(ContentReport.comment_id).is_(None) if comment_id is None else ContentReport.comment_id == comment_id,
+        col(ContentReport.resolved_at).is_(None),
+    )
+    resolved = []
+    for row in (await session.exec(query.order_by(col(ContentReport.id)))).all():
+        row.resolved_at, row.outcome, row.resolution = now, ReportOutcome.HIDDEN.value, reason
+        session.add(row)
+        resolved.append(row.id or 0)
+    return resolved
+
+
+async def get_report(session: AsyncSession, report_id: int) -> ContentReport:
+    row = await session.get(ContentReport, report_id)
+    if row is None:
+        raise NotFound(f"report {report_id} does not exist")
+    return row
+
+
+async def resolve_report(
+    session: AsyncSession, *, report_id: int, data: ResolveRequest, actor: Principal, now: datetime
+) -> ContentReport:
+    """Close a report with its outcome; ``hidden`` hides the reported content unless it is hidden already."""
+    row = await get_report(session, report_id)
+    proposal = await get_proposal(session, row.proposal_id)
+    await ensure_moderates(session, actor, proposal)
+    if row.resolved_at is not None:
+        raise ReportResolved(f"report {report_id} was resolved as {row.outcome}")
+    row.resolved_at, row.outcome, row.resolution = now, data.outcome.value, data.reason
+    session.add(row)
+    await audit.record(
+        session,
+        actor=actor.actor,
+        action="moderation.resolve",
+        target=f"report:{report_id}",
+        now=now,
+        details={
+            "outcome": data.outcome.value,
+            "reason": data.reason,
+            "proposal_id": row.proposal_id,
+            "comment_id": row.comment_id,
+        },
+    )
+    if data.outcome is ReportOutcome.HIDDEN:
+        content: Proposal | ProposalComment = (
+            proposal if row.comment_id is None else await get_comment(session, row.comment_id)
+        )
+        if content.hidden_at is None:
+            await _hide(
+                session,
+                content,
+                proposal_id=row.proposal_id,
+                comment_id=row.comment_id,
+                reason=data.reason,
+                actor=actor,
+                now=now,
+            )
+    return row
 
 
 async def report(
@@ -72,10 +235,7 @@ async def report(
     await get_proposal(session, proposal_id)
     if not who.is_resident:
         raise Forbidden("reports come from residents; moderators hide content directly")
-    if (
-        data.comment_id is not None
-        and (await get_comment(session, data.comment_id)).proposal_id != proposal_id
-    ):
+    if data.comment_id is not None and (await get_comment(session, data.comment_id)).proposal_id != proposal_id:
         raise InvalidInput("the comment belongs to another proposal", field="comment_id")
     row = ContentReport(
         proposal_id=proposal_id,
@@ -98,14 +258,19 @@ async def report(
 
 
 async def reports_of_round(
-    session: AsyncSession, *, round_id: int, actor: Principal
+    session: AsyncSession, *, round_id: int, actor: Principal, state: ReportState | None = None
 ) -> Sequence[ContentReport]:
+    """The round's reports, oldest first; only the open or only the resolved ones when ``state`` says so."""
     ensure_manages_municipality(actor, (await get_round(session, round_id)).municipality_id)
     query = (
         select(ContentReport)
         .join(Proposal, col(Proposal.id) == col(ContentReport.proposal_id))
         .where(Proposal.round_id == round_id)
     )
+    if state is ReportState.OPEN:
+        query = query.where(col(ContentReport.resolved_at).is_(None))
+    elif state is ReportState.RESOLVED:
+        query = query.where(col(ContentReport.resolved_at).is_not(None))
     return (await session.exec(query.order_by(col(ContentReport.id)))).all()
 
 
@@ -130,4 +295,21 @@ async def moderation_state(session: AsyncSession, *, proposal_id: int, who: Part
         hidden=proposal.hidden_at is not None,
         hidden_reason=proposal.hidden_reason if is_author else None,
         hidden_comments=hidden,
+        history=await _history(session, proposal_id=proposal_id, who=who, moderator=moderator, is_author=is_author),
     )
+
+
+async def _history(
+    session: AsyncSession, *, proposal_id: int, who: Participant, moderator: bool, is_author: bool
+) -> list[ModerationEntry]:
+    """Hides and unhides the caller may see: all for moderators; the proposal's own for its authors; those of
+    the caller's own comments for everyone."""
+    query = select(ModerationAction).where(ModerationAction.proposal_id == proposal_id)
+    if not moderator:
+        own_comments = select(ProposalComment.id).where(
+            ProposalComment.proposal_id == proposal_id, ProposalComment.author_key == who.key
+        )
+        mine = col(ModerationAction.comment_id).in_(own_comments)
+        query = query.where((col(ModerationAction.comment_id).is_(None) | mine) if is_author else mine)
+    rows = (await session.exec(query.order_by(col(ModerationAction.created_at), col(ModerationAction.id)))).all()
+    return [ModerationEntry.model_validate(r) for r in rows]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Annotated
 
 from litestar import Controller, get, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from pb.dependencies import Caller, DbSession, Now
 from pb.proposals import advancement, moderation, reviews, service, stages
@@ -15,6 +16,8 @@ from pb.proposals.deliberation_schemas import (
     HideRequest,
     MergeRequest,
     ReportPublic,
+    ReportState,
+    ResolveRequest,
     ReviewCreate,
     ReviewPublic,
     SplitRequest,
@@ -143,9 +146,55 @@ class ModerationController(Controller):
         )
         return comment_view(row)
 
+    @post("/proposals/{proposal_id:int}/unhide", dependencies=AUTH, status_code=200)
+    async def unhide_proposal(
+        self,
+        db_session: DbSession,
+        proposal_id: FromPath[int],
+        data: JSONBody[HideRequest],
+        principal: Caller,
+        now: Now,
+    ) -> ProposalPublic:
+        await moderation.unhide_proposal(
+            db_session, proposal_id=proposal_id, reason=data.reason, actor=principal, now=now
+        )
+        return await service.view(db_session, proposal_id)
+
+    @post("/comments/{comment_id:int}/unhide", dependencies=AUTH, status_code=200)
+    async def unhide_comment(
+        self,
+        db_session: DbSession,
+        comment_id: FromPath[int],
+        data: JSONBody[HideRequest],
+        principal: Caller,
+        now: Now,
+    ) -> CommentPublic:
+        row = await moderation.unhide_comment(
+            db_session, comment_id=comment_id, reason=data.reason, actor=principal, now=now
+        )
+        return comment_view(row)
+
     @get("/rounds/{round_id:int}/reports", dependencies=AUTH)
     async def reports(
-        self, db_session: DbSession, round_id: FromPath[int], principal: Caller
+        self,
+        db_session: DbSession,
+        round_id: FromPath[int],
+        principal: Caller,
+        report_state: Annotated[ReportState | None, QueryParameter(name="state")] = None,
     ) -> Sequence[ReportPublic]:
-        rows = await moderation.reports_of_round(db_session, round_id=round_id, actor=principal)
+        rows = await moderation.reports_of_round(
+            db_session, round_id=round_id, actor=principal, state=report_state
+        )
         return [ReportPublic.model_validate(r) for r in rows]
+
+    @post("/reports/{report_id:int}/resolve", dependencies=AUTH, status_code=200)
+    async def resolve(
+        self,
+        db_session: DbSession,
+        report_id: FromPath[int],
+        data: JSONBody[ResolveRequest],
+        principal: Caller,
+        now: Now,
+    ) -> ReportPublic:
+        row = await moderation.resolve_report(db_session, report_id=report_id, data=data, actor=principal, now=now)
+        return ReportPublic.model_validate(row)

@@ -100,13 +100,25 @@ class VersionPublic(Output):
     created_at: datetime
 
 
+class ModerationEntry(Output):
+    """One hide or unhide, with its reason."""
+
+    comment_id: int | None
+    """``None`` when the proposal itself was hidden or shown again."""
+    action: str
+    reason: str
+    created_at: datetime
+
+
 class ModerationState(Output):
-    """What the author (or a moderator) sees about hidden content, with the reasons."""
+    """What the author (or a moderator) sees about hidden content, with the reasons and the history of
+    hides and unhides of their own content (moderators: all of the proposal's)."""
 
     proposal_id: int
     hidden: bool
     hidden_reason: str | None
     hidden_comments: dict[int, str]
+    history: list[ModerationEntry]
 
 
 class ProposalPage(Output):
