@@ -34,7 +34,7 @@ from pb.rounds.routes import RoundController
 from pb.scheduler import run_schedule
 from pb.settings import Settings
 from pb.signin.setup import attach_signin, signin_handlers
-from pb.voting.routes import BoardController, VotingController
+from pb.voting.routes import BoardController, CastEventController, VotingController
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -81,7 +81,7 @@ def create_app(
             health, MunicipalityController, NetworkController, RoundController, BudgetController, ProjectController,
             ProposalController, DiscussionController, AnswerController, ReviewController, DeliberationRoundController,
             ModerationController,
-            VotingController, BoardController,
+            VotingController, BoardController, CastEventController,
             ResultsController, AuditController, ImplementationController,
             *signin_handlers(settings),
         ],

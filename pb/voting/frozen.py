@@ -45,17 +45,22 @@ class FrozenRound:
 _cache: dict[tuple[int, str], FrozenRound] = {}
 
 
-async def frozen_round(session: AsyncSession, budget_round: BudgetRound) -> FrozenRound:
-    assert budget_round.id is not None
-    assert budget_round.config_hash is not None
-    key = (budget_round.id, budget_round.config_hash)
+async def frozen_round(session: AsyncSession, round_id: int, frozen_hash: str) -> FrozenRound:
+    """The round's frozen configuration; computed once per process and hash, then served from memory.
+
+    Nothing that feeds the hash can change while the round is frozen (rounds, budgets, projects and the
+    networks' areas refuse it with 409 ``round_frozen``), so a cached entry stays exact.
+    """
+    key = (round_id, frozen_hash)
     cached = _cache.get(key)
     if cached is not None:
         return cached
+    budget_round = await session.get(BudgetRound, round_id)
+    assert budget_round is not None
     config = await round_config(session, budget_round)
-    if config_hash(config) != budget_round.config_hash:
+    if config_hash(config) != frozen_hash:
         raise ConfigDrift("the round's rules have changed since voting opened; casting is suspended")
-    frozen = compile_round(config, budget_round.config_hash)
+    frozen = compile_round(config, frozen_hash)
     if len(_cache) >= CACHE_SIZE:
         _cache.clear()
     _cache[key] = frozen

@@ -1,7 +1,8 @@
-"""The cast route's guard: a rate limit per client, and an audit entry for every refused cast.
+"""The cast route's guard: a rate limit per client, and a cast event for every refused cast.
 
 A refused cast rolls its transaction back, so the refusal is recorded here, in a transaction of its own, from
-the response's status and problem code; the entry names no resident and holds no ballot content.
+the response's status and problem code, as a ``cast_event`` row (no shared lock); it names no resident and holds
+no ballot content.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from litestar.types import (
     Send,
 )
 
-from pb import audit
 from pb.db import SessionMaker, transaction
-from pb.voting.service import VOTER_ACTOR
+from pb.voting.cast_log import record_cast
+from pb.voting.models import CastAction
 
 CAST_RATE_PER_MINUTE = 30
 """Default; an app may set ``app.state.cast_rate_per_minute``. Each worker process counts on its own."""
@@ -114,15 +115,12 @@ def _code_of(body: bytes) -> str:
 
 
 async def _record(state: Any, budget_id: object, status: int, code: str) -> None:
+    if not isinstance(budget_id, int) or not 0 <= budget_id < 2**31:
+        return  # no budget this could be accounted to (and no row to fill the log with)
     sessionmaker: SessionMaker = state.sessionmaker
     async with transaction(sessionmaker) as session:
-        await audit.record(
-            session,
-            actor=VOTER_ACTOR,
-            action="ballot.rejected",
-            target=f"budget:{budget_id}",
-            now=state.clock(),
-            details={"status": status, "code": code},
+        await record_cast(
+            session, budget_id=budget_id, action=CastAction.REJECTED, status=status, code=code, now=state.clock()
         )
 
 

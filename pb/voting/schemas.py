@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import Field, StrictInt, StrictStr, StringConstraints
@@ -76,3 +77,15 @@ class ReceiptLookup(Output):
 
     receipt: str
     ballot: BallotContent
+
+
+class CastEventCountPublic(Output):
+    """How many casts, revotes or refusals (by status and problem code) a budget saw, and between which minutes."""
+
+    budget_id: int
+    action: str
+    status: int
+    code: str | None
+    count: int
+    first_at: datetime
+    last_at: datetime

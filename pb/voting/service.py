@@ -3,24 +3,30 @@ ballot, then records participation and ballot apart (docs/security.md, "Voting")
 
 Lock order: the round row FOR SHARE (an official's close takes it FOR UPDATE, so it waits for casts in flight
 and casts after it see the new phase), then the participation row (INSERT ... ON CONFLICT, or FOR UPDATE when
-it exists), then the ballot, then the audit head.
+it exists), then the ballot. The cast's audit entry is a row of its own in ``cast_event`` (no shared lock).
+
+The voting window is judged by the database's clock, read in the same transaction (SECURITY.md C4): app servers'
+clocks may drift, the database orders the casts and the close.
 """
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func, literal_column
+from sqlalchemy import select as sql_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb import audit
 from pb.errors import NotFound
 from pb.models import Budget, BudgetRound, Municipality, Phase
+from pb.voting.cast_log import record_cast
 from pb.voting.eligibility import VoterClaims, judge, rules_for
 from pb.voting.errors import (
     AlreadyVoted,
@@ -33,13 +39,13 @@ from pb.voting.errors import (
 )
 from pb.voting.frozen import FrozenBudget, FrozenRound, frozen_round
 from pb.voting.keys import SealedRef, VotingKeys
-from pb.voting.models import Ballot, Participation
+from pb.voting.models import Ballot, CastAction, Participation
 from pb.voting.receipts import Selections, canonical_ballot, new_nonce, receipt_of, stored_selections
 from pb.voting.schemas import BallotCast
 from pb.voting.validation import checked_selections
 
-VOTER_ACTOR = "resident"
-"""Audit entries of casts name no resident: the log must not say who voted when (S2)."""
+SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+"""SQLite's clock to the millisecond (CURRENT_TIMESTAMP has whole seconds), in UTC."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +85,8 @@ async def cast_ballot(
     now: datetime,
 ) -> CastResult:
     """Store ``voter``'s ballot for the budget, replacing their earlier one when the round allows revoting."""
-    budget_round, municipality_code = await _lock_round_of(session, budget_id)
-    frozen = await _open_round(session, budget_round, now)
+    locked = await _lock_round_of(session, budget_id)
+    frozen = await _open_round(session, locked)
     if data.config_hash != frozen.config_hash:
         raise StaleConfig(
             "the ballot was made for another configuration of the round; reload it", field="config_hash"
@@ -92,7 +98,7 @@ async def cast_ballot(
             min_age=budget.min_age,
             voting_ends_at=frozen.voting_ends_at,
             now=now,
-            municipality_code=municipality_code if frozen.residence_required else None,
+            municipality_code=locked.municipality_code if frozen.residence_required else None,
             postal_codes=budget.postal_codes,
         ),
     )
@@ -105,7 +111,7 @@ async def cast_ballot(
     )
     if await _insert_participation(session, cast, sealed):
         await _insert_ballot(session, cast, ballot_id)
-        action = "ballot.cast"
+        action = CastAction.CAST
     else:
         existing = await _locked_participation(session, budget_id, cast.voter_key)
         if cast.idempotency_tag is not None and existing.idempotency_tag == cast.idempotency_tag:
@@ -117,30 +123,48 @@ async def cast_ballot(
         if not frozen.allow_revoting:
             raise AlreadyVoted("you have already voted in this budget; this round does not allow changing it")
         await _replace(session, cast, existing, ballot_id, sealed, keys)
-        action = "ballot.revote"
-    await audit.record(session, actor=VOTER_ACTOR, action=action, target=f"budget:{budget_id}", now=now)
+        action = CastAction.REVOTE
+    await record_cast(session, budget_id=budget_id, action=action, status=201, code=None, now=now)
     return CastResult(cast.receipt, cast.nonce, budget_id, cast.config_hash, cast.selections, created=True)
 
 
-async def _lock_round_of(session: AsyncSession, budget_id: int) -> tuple[BudgetRound, str]:
+@dataclass(frozen=True, slots=True)
+class _LockedRound:
+    round_id: int
+    phase: str
+    config_hash: str | None
+    municipality_code: str
+    database_now: datetime
+
+
+async def _lock_round_of(session: AsyncSession, budget_id: int) -> _LockedRound:
+    """The budget's round, locked FOR SHARE, with the database's clock read in this transaction."""
+    dialect = session.get_bind().dialect.name
+    database_now: Any = func.now() if dialect == "postgresql" else literal_column(SQLITE_NOW)
     query = (
-        select(BudgetRound, Municipality.code)
+        sql_select(
+            col(BudgetRound.id), col(BudgetRound.phase), col(BudgetRound.config_hash), col(Municipality.code),
+            database_now,
+        )
         .join(Budget, col(Budget.round_id) == col(BudgetRound.id))
         .join(Municipality, col(Municipality.id) == col(BudgetRound.municipality_id))
-        .where(Budget.id == budget_id)
+        .where(col(Budget.id) == budget_id)
         .with_for_update(read=True, of=BudgetRound)
     )
-    row = (await session.exec(query)).first()
+    row = (await (await session.connection()).execute(query)).first()
     if row is None:
         raise NotFound(f"budget {budget_id} does not exist")
-    return row[0], row[1]
+    round_id, phase, frozen_hash, municipality_code, at = row
+    if isinstance(at, str):  # SQLite
+        at = datetime.fromisoformat(at).replace(tzinfo=UTC)
+    return _LockedRound(round_id, phase, frozen_hash, municipality_code, at)
 
 
-async def _open_round(session: AsyncSession, budget_round: BudgetRound, now: datetime) -> FrozenRound:
-    if budget_round.phase != Phase.VOTING.value or budget_round.config_hash is None:
-        raise VotingClosed(f"voting is not open: the round is in its {budget_round.phase} phase")
-    frozen = await frozen_round(session, budget_round)
-    if frozen.voting_ends_at is not None and now >= frozen.voting_ends_at:
+async def _open_round(session: AsyncSession, locked: _LockedRound) -> FrozenRound:
+    if locked.phase != Phase.VOTING.value or locked.config_hash is None:
+        raise VotingClosed(f"voting is not open: the round is in its {locked.phase} phase")
+    frozen = await frozen_round(session, locked.round_id, locked.config_hash)
+    if frozen.voting_ends_at is not None and locked.database_now >= frozen.voting_ends_at:
         raise VotingClosed("voting has ended")
     return frozen
 
@@ -172,22 +196,30 @@ def _prepare(
     )
 
 
-async def _insert_participation(session: AsyncSession, cast: _Cast, sealed: str) -> bool:
-    """Insert the voter's participation unless it exists; True when this call created it."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = (
+@functools.cache
+def _upserts(dialect: str) -> tuple[Any, Any]:
+    """The participation and ballot INSERT ... ON CONFLICT DO NOTHING statements, built once per dialect."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    participation = (
         insert(Participation)
-        .values(
-            budget_id=cast.budget_id,
-            voter_key=cast.voter_key,
-            sealed_ballot=sealed,
-            idempotency_tag=cast.idempotency_tag,
-            request_tag=cast.request_tag,
-        )
         .on_conflict_do_nothing(index_elements=["budget_id", "voter_key"])
         .returning(col(Participation.voter_key))
     )
-    return (await session.exec(statement)).first() is not None
+    ballot = insert(Ballot).on_conflict_do_nothing(index_elements=["receipt"]).returning(col(Ballot.id))
+    return participation, ballot
+
+
+async def _insert_participation(session: AsyncSession, cast: _Cast, sealed: str) -> bool:
+    """Insert the voter's participation unless it exists; True when this call created it."""
+    statement = _upserts(session.get_bind().dialect.name)[0]
+    values = {
+        "budget_id": cast.budget_id,
+        "voter_key": cast.voter_key,
+        "sealed_ballot": sealed,
+        "idempotency_tag": cast.idempotency_tag,
+        "request_tag": cast.request_tag,
+    }
+    return (await session.exec(statement, params=values)).first() is not None
 
 
 async def _locked_participation(session: AsyncSession, budget_id: int, voter_key: str) -> Participation:
@@ -201,20 +233,15 @@ async def _locked_participation(session: AsyncSession, budget_id: int, voter_key
 
 
 async def _insert_ballot(session: AsyncSession, cast: _Cast, ballot_id: uuid.UUID) -> None:
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = (
-        insert(Ballot)
-        .values(
-            id=ballot_id,
-            budget_id=cast.budget_id,
-            config_hash=cast.config_hash,
-            selections=cast.selections,
-            receipt=cast.receipt,
-        )
-        .on_conflict_do_nothing(index_elements=["receipt"])
-        .returning(col(Ballot.id))
-    )
-    if (await session.exec(statement)).first() is None:
+    statement = _upserts(session.get_bind().dialect.name)[1]
+    values = {
+        "id": ballot_id,
+        "budget_id": cast.budget_id,
+        "config_hash": cast.config_hash,
+        "selections": cast.selections,
+        "receipt": cast.receipt,
+    }
+    if (await session.exec(statement, params=values)).first() is None:
         raise ReceiptReused(
             "this nonce was already used for the same ballot; send a fresh nonce", field="nonce"
         )

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
+import pytest
+from sqlalchemy import text, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
 from pb.db import create_sessionmaker
-from pb.models import AuditEvent
-from tests.conftest import Clock
+from pb.models import AuditEvent, Role, RoundPhase
+from pb.voting.models import CastEvent
+from tests.conftest import Clock, Tokens
 from tests.factories import DemoWorld
 from tests.pb.voting.conftest import SignIn
 from tests.pb.voting.election import Election, cast, close_voting, counts, open_voting
@@ -179,15 +184,38 @@ async def test_casting_before_voting_opens_is_409(
     assert (response.status_code, response.json()["code"]) == (409, "voting_closed")
 
 
-async def test_casting_after_the_voting_window_ended_is_409_even_before_the_phase_moves(
-    client: httpx.AsyncClient, clock: Clock, election: Election, sign_in: SignIn
+async def _database_now(engine: AsyncEngine) -> datetime:
+    async with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            return (await connection.execute(text("SELECT now()"))).scalar_one()  # type: ignore[no-any-return]
+        raw = (await connection.execute(text("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')"))).scalar_one()
+        return datetime.fromisoformat(raw).replace(tzinfo=UTC)
+
+
+async def test_the_voting_window_is_judged_by_the_database_clock_not_the_app_clock(
+    client: httpx.AsyncClient, engine: AsyncEngine, clock: Clock, world: DemoWorld, sign_in: SignIn
 ) -> None:
-    clock.now = clock.now.replace(year=2027, month=9, day=30, hour=6, minute=0, second=1)
-    resident = await sign_in()
+    """C4: a cast 1 s before the close is accepted with the app clock 5 min ahead (past the close by its
+    reckoning), and a cast 1 s after it is refused with the app clock 5 min behind."""
+    closes = await _database_now(engine) + timedelta(seconds=4)
+    async with engine.begin() as connection:
+        await connection.execute(
+            update(RoundPhase).where(col(RoundPhase.round_id) == world.round_id, col(RoundPhase.phase) == "voting")
+            .values(starts_at=closes - timedelta(hours=1), ends_at=closes))
+    clock.now = closes - timedelta(hours=1)
+    election = await open_voting(engine, clock, world)
 
-    response = await cast(client, election, "hyryla", ["A"], resident)
+    async def at(moment: datetime, skew: timedelta) -> httpx.Response:
+        await asyncio.sleep(max(0.0, (moment - await _database_now(engine)).total_seconds()))
+        clock.now = datetime.now(UTC) + skew
+        return await cast(client, election, "luonto-ja-liikunta", ["A"], await sign_in())
 
-    assert (response.status_code, response.json()["code"]) == (409, "voting_closed")
+    before = await at(closes - timedelta(seconds=1), timedelta(minutes=5))
+    after = await at(closes + timedelta(seconds=1), -timedelta(minutes=5))
+
+    assert before.status_code == 201, before.json()
+    assert (after.status_code, after.json()["code"]) == (409, "voting_closed")
+    assert await counts(engine, election.budgets["luonto-ja-liikunta"]) == (1, 1)
 
 
 async def test_retry_with_the_same_idempotency_key_returns_the_same_receipt_and_stores_nothing(
@@ -263,24 +291,56 @@ async def test_reused_nonce_for_an_identical_ballot_is_409(
 
 
 async def test_every_cast_and_rejection_is_audited_without_ballot_content_or_voter(
-    client: httpx.AsyncClient, engine: AsyncEngine, election: Election, sign_in: SignIn
+    client: httpx.AsyncClient, engine: AsyncEngine, election: Election, sign_in: SignIn, tokens: Tokens
 ) -> None:
     resident = await sign_in()
     await cast(client, election, "hyryla", ["A"], resident, nonce=NONCE)
     await cast(client, election, "hyryla", ["Z"], resident)
     await cast(client, election, "jokela", ["A"], resident)
+    await cast(client, election, "hyryla", ["B"], resident)
     anonymous = await cast(client, election, "hyryla", ["A"], {})
 
     assert anonymous.status_code == 401, "not a resident's cast, so not audited (no log flooding)"
     async with create_sessionmaker(engine)() as session:
-        events = (await session.exec(
-            select(AuditEvent).where(col(AuditEvent.action).startswith("ballot.")).order_by(col(AuditEvent.seq))
-        )).all()
-    assert [(e.action, e.details.get("code")) for e in events] == [
-        ("ballot.cast", None), ("ballot.rejected", "invalid_ballot"), ("ballot.rejected", "not_eligible")]
-    text = json.dumps([[e.actor, e.target, e.details] for e in events])
-    assert all(word not in text for word in ('"A"', '"Z"', NONCE, "receipt", resident["Authorization"][7:]))
-    assert {e.actor for e in events} == {"resident"}
+        events = (await session.exec(select(CastEvent))).all()
+        chained = (await session.exec(
+            select(AuditEvent).where(col(AuditEvent.action).startswith("ballot.")))).all()
+    assert sorted((e.budget_id, e.action, e.status, e.code) for e in events) == sorted([
+        (election.budgets["hyryla"], "cast", 201, None),
+        (election.budgets["hyryla"], "rejected", 422, "invalid_ballot"),
+        (election.budgets["jokela"], "rejected", 403, "not_eligible"),
+        (election.budgets["hyryla"], "revote", 201, None),
+    ])
+    assert chained == [], "casts stay out of the hash chain: they must not wait for its lock"
+    assert {(e.at.second, e.at.microsecond) for e in events} == {(0, 0)}, "minutes only"
+    columns = set(CastEvent.model_fields)
+    assert columns == {"id", "budget_id", "action", "status", "code", "at"}, "no voter, content or receipt"
+    text = json.dumps([[str(e.id), e.action, e.code] for e in events])
+    assert all(word not in text for word in ('"A"', '"Z"', NONCE, resident["Authorization"][7:]))
+
+    auditor = await client.get("/audit/cast-events", headers=await tokens.headers(Role.AUDITOR))
+    refused = await client.get("/audit/cast-events", headers=resident)
+    one_budget = await client.get("/audit/cast-events", params={"budget_id": election.budgets["jokela"]},
+                                  headers=await tokens.headers(Role.ADMIN))
+
+    assert auditor.status_code == 200
+    assert {(r["budget_id"], r["action"], r["status"], r["code"], r["count"]) for r in auditor.json()} == {
+        (e.budget_id, e.action, e.status, e.code, 1) for e in events}
+    assert refused.status_code == 403
+    assert [(r["action"], r["code"]) for r in one_budget.json()] == [("rejected", "not_eligible")]
+
+
+async def test_cast_events_are_append_only(
+    client: httpx.AsyncClient, engine: AsyncEngine, election: Election, sign_in: SignIn
+) -> None:
+    await cast(client, election, "hyryla", ["A"], await sign_in())
+
+    for statement in ("UPDATE cast_event SET code = 'x'", "DELETE FROM cast_event"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            async with engine.begin() as connection:
+                await connection.execute(text(statement))
+    async with create_sessionmaker(engine)() as session:
+        assert len((await session.exec(select(CastEvent))).all()) == 1
 
 
 async def test_flooding_casts_gets_429_with_retry_after(
