@@ -10,8 +10,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb import audit
 from pb.auth.principal import Principal, ensure_coordinates_network, ensure_manages_municipality
-from pb.errors import AlreadyExists, Forbidden, InvalidInput, NotFound
-from pb.models import Network, NetworkKind, Role
+from pb.errors import AlreadyExists, Forbidden, InvalidInput, NotFound, RoundFrozen
+from pb.models import Budget, BudgetRound, Network, NetworkKind, Phase, Role
 from pb.municipalities.service import get_municipality
 from pb.networks.schemas import NetworkCreate, NetworkUpdate
 
@@ -60,10 +60,11 @@ async def update_network(
         network.name = data.name.as_dict()
     if data.description is not None:
         network.description = data.description.as_dict()
-    if data.postal_codes is not None:
-        network.postal_codes = sorted(set(data.postal_codes))
-    if data.districts is not None:
-        network.districts = list(dict.fromkeys(data.districts))
+    postal_codes = sorted(set(data.postal_codes)) if data.postal_codes is not None else network.postal_codes
+    districts = list(dict.fromkeys(data.districts)) if data.districts is not None else network.districts
+    if (sorted(postal_codes), sorted(districts)) != (sorted(network.postal_codes), sorted(network.districts)):
+        await _ensure_area_not_frozen(session, network_id)
+    network.postal_codes, network.districts = postal_codes, districts
     if data.archived is not None:
         network.archived_at = (network.archived_at or now) if data.archived else None
     if network.kind == NetworkKind.REGIONAL.value and not (network.postal_codes or network.districts):
@@ -74,6 +75,31 @@ async def update_network(
         details={"fields": sorted(changes)},
     )
     return network
+
+
+async def _ensure_area_not_frozen(session: AsyncSession, network_id: int) -> None:
+    """A network's area is part of the frozen configuration of every open round restricting a budget to it.
+
+    The rounds are locked FOR SHARE: a round being frozen right now (FOR UPDATE) either finishes first, and the
+    change is refused, or waits for this change and freezes the new area.
+    """
+    rounds = (
+        await session.exec(
+            select(BudgetRound)
+            .join(Budget, col(Budget.round_id) == col(BudgetRound.id))
+            .where(
+                col(Budget.network_id) == network_id,
+                col(Budget.area_restricted).is_(True),
+                col(BudgetRound.phase) != Phase.CLOSED.value,
+            )
+            .with_for_update(read=True, of=BudgetRound)
+        )
+    ).all()
+    frozen = sorted({r.slug for r in rounds if r.frozen_at is not None})
+    if frozen:
+        raise RoundFrozen(
+            f"the network's area is frozen while round {', '.join(frozen)} votes or counts on it", field="postal_codes"
+        )
 
 
 async def list_networks(
