@@ -18,17 +18,22 @@ SessionMaker = async_sessionmaker[AsyncSession]
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
-    """Build the engine for the configured database; SQLite gets foreign keys and WAL."""
+    """Build the engine for the configured database; SQLite gets foreign keys and WAL.
+
+    Statement parameters (voter keys, receipts, ballots, session ids) never reach logs or error messages
+    (SECURITY.md S2): ``hide_parameters``.
+    """
     url = make_url(settings.database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, echo=settings.db_echo, connect_args={"timeout": 30})
+        engine = create_async_engine(url, echo=settings.db_echo, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
         event.listen(engine.sync_engine, "begin", _begin_immediate)
         return engine
     return create_async_engine(
-        url, echo=settings.db_echo, pool_size=settings.db_pool_size, pool_pre_ping=True, max_overflow=10
+        url, echo=settings.db_echo, pool_size=settings.db_pool_size, pool_pre_ping=True, max_overflow=10,
+        hide_parameters=True,
     )
 
 
