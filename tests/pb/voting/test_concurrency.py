@@ -1,15 +1,24 @@
-"""P2 under load: 200 concurrent casts by one resident, spread over four app instances with their own engines
-and connection pools sharing one PostgreSQL, leave exactly one counted ballot (C1, C4)."""
+"""P2 under load: 200 concurrent casts by one resident, spread over four app PROCESSES (uvicorn on loopback, each
+with its own connection pool, sharing the keys through the environment) and one PostgreSQL, leave exactly one
+counted ballot (C1, C4)."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
+import sys
+import time
 import uuid
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pb.app import create_app
 from pb.settings import Settings
@@ -22,39 +31,90 @@ POSTGRES_ONLY = pytest.mark.parametrize(
     "backend", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
 )
 INSTANCES = 4
-POOL = 4
+POOL = 3
 CASTS = 200
+ROOT = Path(__file__).resolve().parents[3]
 
 
-async def _storm(settings: Settings, clock: Clock, election: Election, headers: list[dict[str, str]],
-                 bodies: list[dict[str, object]], budget: str = "hyryla") -> list[httpx.Response]:
-    """Release casts (headers[i], bodies[i]) together against several app instances; returns the responses."""
-    # Small fixed pools: other test runs share the server's connection limit.
-    engines = [create_async_engine(settings.database_url, pool_size=POOL, max_overflow=0, pool_timeout=60)
-               for _ in range(INSTANCES)]
-    apps = [create_app(settings, engine=e, clock=clock, run_scheduler=False) for e in engines]
-    for app in apps:
-        app.state.cast_rate_per_minute = 100_000
-    clients = [httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://pb.test") for app in apps]
-    go = asyncio.Event()
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
-    async def one(i: int) -> httpx.Response:
-        await go.wait()
-        return await clients[i % INSTANCES].post(
-            f"/budgets/{election.budgets[budget]}/ballot", json=bodies[i],
-            headers={**headers[i % len(headers)], "Idempotency-Key": uuid.uuid4().hex},
+
+@asynccontextmanager
+async def _processes(settings: Settings) -> AsyncIterator[list[str]]:
+    """INSTANCES uvicorn processes serving pb against the test's database; yields their base URLs."""
+    env = {
+        **os.environ, "PB_ENV": "test", "PB_DATABASE_URL": settings.database_url,
+        "PB_SESSION_PRIVATE_KEY": settings.session_private_key.get_secret_value(),
+        "PB_VOTER_KEY_SECRET": settings.voter_key_secret.get_secret_value(),
+        "PB_SECRET_KEY": settings.secret_key.get_secret_value(),
+        "PB_DB_POOL_SIZE": str(POOL), "PB_LOG_LEVEL": "WARNING",
+    }
+    ports = [_free_port() for _ in range(INSTANCES)]
+    servers = [
+        await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "uvicorn", "tests.pb.voting.served:create_unlimited", "--factory",
+            "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--log-level", "warning",
+            env=env, cwd=ROOT, stdin=asyncio.subprocess.DEVNULL,
         )
-
-    tasks = [asyncio.create_task(one(i)) for i in range(len(bodies))]
-    await asyncio.sleep(0.05)
-    go.set()
+        for port in ports
+    ]
+    bases = [f"http://127.0.0.1:{port}" for port in ports]
     try:
-        return list(await asyncio.gather(*tasks))
+        async with httpx.AsyncClient() as http:
+            deadline = time.monotonic() + 20
+            for base, server in zip(bases, servers, strict=True):
+                while True:
+                    assert server.returncode is None, "an app process exited"
+                    assert time.monotonic() < deadline, "the app processes did not start within 20 s"
+                    try:
+                        if (await http.get(f"{base}/health", timeout=2)).status_code < 500:
+                            break
+                    except httpx.TransportError:
+                        await asyncio.sleep(0.1)
+        yield bases
     finally:
-        for client in clients:
-            await client.aclose()
-        for engine in engines:
-            await engine.dispose()
+        for server in servers:
+            if server.returncode is None:
+                server.terminate()
+        for server in servers:
+            try:
+                await asyncio.wait_for(server.wait(), timeout=10)
+            except TimeoutError:
+                server.kill()
+                await server.wait()
+
+
+async def _storm(settings: Settings, election: Election, headers: list[dict[str, str]],
+                 bodies: list[dict[str, object]], budget: str = "hyryla",
+                 started: asyncio.Event | None = None) -> list[httpx.Response]:
+    """Release casts (headers[i], bodies[i]) together against the app processes; returns the responses."""
+    async with _processes(settings) as bases:
+        limits = httpx.Limits(max_connections=CASTS)
+        async with httpx.AsyncClient(limits=limits, timeout=30) as http:
+            go = asyncio.Event()
+
+            async def one(i: int) -> httpx.Response:
+                await go.wait()
+                return await http.post(
+                    f"{bases[i % INSTANCES]}/budgets/{election.budgets[budget]}/ballot", json=bodies[i],
+                    headers={**headers[i % len(headers)], "Idempotency-Key": uuid.uuid4().hex},
+                )
+
+            tasks = [asyncio.create_task(one(i)) for i in range(len(bodies))]
+            await asyncio.sleep(0.05)
+            go.set()
+            if started is not None:
+                started.set()
+            return list(await asyncio.gather(*tasks))
+
+
+@pytest.fixture(autouse=True)
+def real_time(clock: Clock) -> None:
+    """The app processes run on the system clock: sessions are minted on it too."""
+    clock.now = datetime.now(UTC)
 
 
 def _ballots(election: Election, n: int) -> list[dict[str, object]]:
@@ -69,7 +129,7 @@ async def test_200_concurrent_casts_without_revoting_give_one_201_and_one_ballot
     election = await open_voting(engine, clock, world, allow_revoting=False)
     headers = await sign_in()
 
-    responses = await _storm(settings, clock, election, [headers], _ballots(election, CASTS))
+    responses = await _storm(settings, election, [headers], _ballots(election, CASTS))
 
     statuses = Counter(r.status_code for r in responses)
     assert statuses == {201: 1, 409: CASTS - 1}, statuses
@@ -88,7 +148,7 @@ async def test_200_concurrent_revotes_leave_exactly_one_counted_ballot(
 ) -> None:
     headers = await sign_in()
 
-    responses = await _storm(settings, clock, election, [headers], _ballots(election, CASTS))
+    responses = await _storm(settings, election, [headers], _ballots(election, CASTS))
 
     assert {r.status_code for r in responses} <= {201}, Counter(r.status_code for r in responses)
     assert await counts(engine) == (1, 1)
@@ -100,8 +160,10 @@ async def test_closing_while_casts_are_in_flight_publishes_exactly_the_acknowled
 ) -> None:
     voters = [await sign_in() for _ in range(60)]
 
-    storm = asyncio.ensure_future(_storm(settings, clock, election, voters, _ballots(election, len(voters)),
-                                         budget="luonto-ja-liikunta"))
+    started = asyncio.Event()
+    storm = asyncio.ensure_future(_storm(settings, election, voters, _ballots(election, len(voters)),
+                                         budget="luonto-ja-liikunta", started=started))
+    await started.wait()
     await asyncio.sleep(0.08)
     await close_voting(engine, clock, election)
     responses = await storm
