@@ -86,12 +86,18 @@ class Settings(BaseSettings):
     voter_key_secret: SecretStr = SecretStr(DEVELOPMENT_VOTER_KEY_SECRET)
     """Master secret for person keys and per-round voter keys; kept outside the database."""
     signin_rate_limit_per_minute: int = Field(default=30, ge=1)
+    results_signing_keys: dict[str, SecretStr] = Field(default_factory=dict)
+    """Municipality slug -> PEM (PKCS#8) Ed25519 or P-256 key signing that municipality's result manifests
+    (JSON in PB_RESULTS_SIGNING_KEYS); never in the DB."""
     results_signing_key: SecretStr = Field(default_factory=ephemeral_session_key)
-    """PEM (PKCS#8) Ed25519 or P-256 key of the municipality that signs result manifests; never in the DB."""
+    """Deployment-wide fallback manifest key for municipalities without their own; in production it is used
+    only when set explicitly."""
     results_signing_kid: str | None = None
-    """The key's id in /.well-known/pb-keys.json; defaults to its RFC 7638 thumbprint."""
+    """The fallback key's id after the municipality prefix; defaults to its RFC 7638 thumbprint."""
     results_previous_public_keys: list[str] = Field(default_factory=list)
-    """PEM public keys of earlier manifest keys, still published so old manifests verify."""
+    """PEM public keys of earlier fallback keys, still published (for every municipality) so old manifests verify."""
+    results_previous_public_keys_by_municipality: dict[str, list[str]] = Field(default_factory=dict)
+    """Municipality slug -> PEM public keys of that municipality's earlier manifest keys."""
 
     @model_validator(mode="after")
     def _refuse_weak_secrets_in_production(self) -> Settings:
@@ -112,8 +118,8 @@ class Settings(BaseSettings):
                 raise ValueError("PB_SESSION_PRIVATE_KEY must be set in production")
             if not self.oidc_issuer:
                 raise ValueError("PB_OIDC_ISSUER must be set in production")
-            if "results_signing_key" not in self.model_fields_set:
-                raise ValueError("PB_RESULTS_SIGNING_KEY must be set in production")
+            if "results_signing_key" not in self.model_fields_set and not self.results_signing_keys:
+                raise ValueError("PB_RESULTS_SIGNING_KEYS or PB_RESULTS_SIGNING_KEY must be set in production")
         return self
 
     @property

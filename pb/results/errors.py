@@ -28,3 +28,13 @@ class ResultsNotPublished(Conflict):
 class ExportNotAllowed(Forbidden):
     code = "export_not_allowed"
     title = "Exports are for researchers after publication"
+
+
+class SigningKeyMissing(Conflict):
+    code = "signing_key_missing"
+    title = "No manifest signing key is configured for the municipality"
+
+
+class SmallCountNotAcknowledged(Conflict):
+    code = "small_count_not_acknowledged"
+    title = "Publishing a budget with few ballots needs an explicit acknowledgement"

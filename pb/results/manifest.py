@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb.errors import NotFound
@@ -16,17 +17,22 @@ from pb.models import BudgetRound, Municipality
 from pb.results.counting import canonical_json
 from pb.results.errors import ResultsNotPublished
 from pb.results.models import BudgetResult, ResultStatus
-from pb.results.signing import ManifestKey, sign_detached
+from pb.results.signing import jwks, manifest_key, sign_detached
 from pb.results.tally import frozen_config, results_of_round
+from pb.settings import Settings
 
 FORMAT = "pb-result-manifest/1"
 KEYS_PATH = "/.well-known/pb-keys.json"
 
 
 async def round_manifest(
-    session: AsyncSession, *, round_id: int, key: ManifestKey, issuer: str
+    session: AsyncSession, *, round_id: int, settings: Settings
 ) -> dict[str, Any]:
-    """The signed manifest of a round whose every budget's result is published; 409 before that."""
+    """The signed manifest of a round whose every budget's result is published; 409 before that.
+
+    Signed with the municipality's own key (pb.results.signing); the manifest names the municipality and the
+    key's id, so a verifier can check that the key belongs to the municipality the manifest speaks for.
+    """
     budget_round = await session.get(BudgetRound, round_id)
     if budget_round is None:
         raise NotFound(f"round {round_id} does not exist")
@@ -42,13 +48,20 @@ async def round_manifest(
         )
     municipality = await session.get(Municipality, budget_round.municipality_id)
     assert municipality is not None
-    manifest = build(budget_round, municipality, config, results, issuer=issuer)
+    key = manifest_key(settings, municipality.slug)
+    manifest = build(budget_round, municipality, config, results, issuer=settings.public_url, kid=key.kid)
     return {"manifest": manifest, "signature": sign_detached(canonical_json(manifest), key)}
+
+
+async def published_keys(session: AsyncSession, *, settings: Settings) -> dict[str, Any]:
+    """The JWKS at /.well-known/pb-keys.json: every municipality's current and earlier manifest keys."""
+    slugs = (await session.exec(select(Municipality.slug).order_by(col(Municipality.slug)))).all()
+    return jwks(settings, slugs)
 
 
 def build(
     budget_round: BudgetRound, municipality: Municipality, config: dict[str, Any], results: list[BudgetResult],
-    *, issuer: str,
+    *, issuer: str, kid: str,
 ) -> dict[str, Any]:
     specs = {int(b["id"]): b for b in config["budgets"]}
     published = max(r.published_at for r in results if r.published_at is not None)
@@ -57,7 +70,9 @@ def build(
         "pb_version": results[0].pb_version,
         "issuer": issuer.rstrip("/"),
         "keys_url": issuer.rstrip("/") + KEYS_PATH,
-        "municipality": {"id": municipality.id, "code": municipality.code, "name": municipality.name},
+        "municipality": {"id": municipality.id, "slug": municipality.slug, "code": municipality.code,
+                         "name": municipality.name},
+        "kid": kid,
         "round": {"id": budget_round.id, "slug": budget_round.slug, "year": budget_round.year,
                   "name": budget_round.name},
         "config_hash": budget_round.config_hash,

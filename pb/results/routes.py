@@ -25,7 +25,7 @@ from pb.dependencies import (
 )
 from pb.proposals.participants import author_key
 from pb.results import audit_log, charts, implementation, research, tally
-from pb.results.manifest import KEYS_PATH, round_manifest
+from pb.results.manifest import KEYS_PATH, published_keys, round_manifest
 from pb.results.public import PublicResult, published_result
 from pb.results.schemas import (
     AuditEntry,
@@ -38,9 +38,9 @@ from pb.results.schemas import (
     ProgressPublic,
     ProjectOutcome,
     PublicResultView,
+    PublishRequest,
     ResultPublic,
 )
-from pb.results.signing import jwks, manifest_key
 
 AUTH = {"principal": Provide(provide_principal)}
 Language = Literal["fi", "sv", "en"]
@@ -96,9 +96,12 @@ class ResultsController(Controller):
 
     @post("/budgets/{budget_id:int}/result/publish", dependencies=AUTH, status_code=200)
     async def publish(
-        self, db_session: DbSession, budget_id: FromPath[int], principal: Caller, now: Now
+        self, db_session: DbSession, budget_id: FromPath[int], principal: Caller, now: Now,
+        data: JSONBody[PublishRequest | None] = None,
     ) -> ResultPublic:
-        result = await tally.publish(db_session, budget_id=budget_id, actor=principal, now=now)
+        """Publish a confirmed result; under k ballots only with {"acknowledge_small_count": true} (N5)."""
+        result = await tally.publish(db_session, budget_id=budget_id, actor=principal, now=now,
+                                     acknowledge_small_count=bool(data and data.acknowledge_small_count))
         return ResultPublic.model_validate(result)
 
     @get("/budgets/{budget_id:int}/results")
@@ -128,13 +131,12 @@ class ResultsController(Controller):
     @get("/rounds/{round_id:int}/manifest")
     async def manifest(self, db_session: DbSession, round_id: FromPath[int], settings: AppSettings) -> dict[str, Any]:
         """The round's signed result manifest (every budget published)."""
-        return await round_manifest(db_session, round_id=round_id, key=manifest_key(settings),
-                                    issuer=settings.public_url)
+        return await round_manifest(db_session, round_id=round_id, settings=settings)
 
     @get(KEYS_PATH)
-    async def keys(self, settings: AppSettings) -> dict[str, Any]:
-        """The municipality's public keys for result manifests (JWKS)."""
-        return jwks(settings)
+    async def keys(self, db_session: DbSession, settings: AppSettings) -> dict[str, Any]:
+        """Every municipality's public keys for result manifests (JWKS; each key names its municipality)."""
+        return await published_keys(db_session, settings=settings)
 
     @put("/rounds/{round_id:int}/results-policy", dependencies=AUTH)
     async def policy(

@@ -58,6 +58,11 @@ class PublicResultView(Output):
     published_at: datetime | None
 
 
+class PublishRequest(Input):
+    acknowledge_small_count: bool = False
+    """Publish although the budget has fewer ballots than the round's minimum (SECURITY.md N5)."""
+
+
 class PolicyUpdate(Input):
     public_exports: bool = False
     min_ballot_class: int = Field(default=10, ge=2, le=1000)

@@ -19,8 +19,8 @@ from pb.auth.principal import Principal, ensure_manages_municipality
 from pb.errors import NotFound, PhaseConflict
 from pb.models import Budget, BudgetRound, Phase
 from pb.results.counting import Selections, count, outcome_json, seed_for
-from pb.results.errors import BallotSetChanged, ResultNotReady, ResultPublished
-from pb.results.models import BudgetResult, ResultStatus
+from pb.results.errors import BallotSetChanged, ResultNotReady, ResultPublished, SmallCountNotAcknowledged
+from pb.results.models import BudgetResult, ResultsPolicy, ResultStatus
 from pb.rounds.config import config_hash, round_config
 from pb.voting.errors import ConfigDrift
 from pb.voting.models import Ballot, BoardPublication
@@ -162,14 +162,38 @@ async def confirm(session: AsyncSession, *, budget_id: int, actor: Principal, no
     return await _save(session, result, actor, "results.confirm", now)
 
 
-async def publish(session: AsyncSession, *, budget_id: int, actor: Principal, now: datetime) -> BudgetResult:
-    """An official publishes a confirmed result; from then on it never changes."""
+async def publish(
+    session: AsyncSession, *, budget_id: int, actor: Principal, now: datetime, acknowledge_small_count: bool = False
+) -> BudgetResult:
+    """An official publishes a confirmed result; from then on it never changes.
+
+    A budget with some but fewer ballots than the round's export minimum k (SECURITY.md N5: a small area's
+    tally reveals votes by arithmetic) is published only with ``acknowledge_small_count``; the audit entry
+    records the count, k and the acknowledgement.
+    """
     result = await _for_official(session, budget_id, actor)
     if result.status != ResultStatus.CONFIRMED.value:
         raise ResultNotReady(f"the result is {result.status}; confirm it before publishing", field="status")
     await _same_ballots(session, result)
+    minimum = await small_count_minimum(session, round_id=result.round_id)
+    small = 0 < result.ballot_count < minimum
+    if small and not acknowledge_small_count:
+        raise SmallCountNotAcknowledged(
+            f"budget {budget_id} has {result.ballot_count} ballots, fewer than the round's minimum of {minimum}: "
+            "its published counts may reveal how individual residents voted. Publish it with "
+            '{"acknowledge_small_count": true} if that is accepted.',
+            field="acknowledge_small_count",
+        )
     result.status, result.published_at = ResultStatus.PUBLISHED.value, now
-    return await _save(session, result, actor, "results.publish", now)
+    extra = {"ballot_count": result.ballot_count, "small_count_minimum": minimum,
+             "small_count_acknowledged": small}
+    return await _save(session, result, actor, "results.publish", now, extra)
+
+
+async def small_count_minimum(session: AsyncSession, *, round_id: int) -> int:
+    """k of SECURITY.md N5: the round's minimum class size for exports (ResultsPolicy.min_ballot_class)."""
+    policy = await session.get(ResultsPolicy, round_id)
+    return policy.min_ballot_class if policy is not None else ResultsPolicy.model_fields["min_ballot_class"].default
 
 
 async def _for_official(session: AsyncSession, budget_id: int, actor: Principal) -> BudgetResult:
@@ -195,13 +219,14 @@ async def _same_ballots(session: AsyncSession, result: BudgetResult) -> None:
 
 
 async def _save(
-    session: AsyncSession, result: BudgetResult, actor: Principal, action: str, now: datetime
+    session: AsyncSession, result: BudgetResult, actor: Principal, action: str, now: datetime,
+    extra: dict[str, Any] | None = None,
 ) -> BudgetResult:
     session.add(result)
     await session.flush()
     await audit.record(
         session, actor=actor.actor, action=action, target=f"budget:{result.budget_id}", now=now,
-        details={"ballot_set_hash": result.ballot_set_hash, "selected": result.outcome["selected"]},
+        details={"ballot_set_hash": result.ballot_set_hash, "selected": result.outcome["selected"], **(extra or {})},
     )
     return result
 

@@ -31,9 +31,14 @@ def check_signature(document: Mapping[str, Any], keys: Mapping[str, Any]) -> lis
         return ["signature: not a detached JWS (expected '<header>..<signature>')"]
     if not isinstance(header, dict):
         return ["signature: not a detached JWS (expected '<header>..<signature>')"]
-    jwk = next((k for k in keys.get("keys", []) if k.get("kid") == header.get("kid")), None)
+    kid = header.get("kid")
+    jwk = next((k for k in keys.get("keys", []) if k.get("kid") == kid), None)
     if jwk is None:
-        return [f"signature: key {header.get('kid')!r} is not among the published keys"]
+        return [f"signature: key {kid!r} is not among the published keys"]
+    manifest = document.get("manifest") or {}
+    problems = _check_key_owner(manifest, jwk)
+    if problems:
+        return problems
     algorithm = jwk.get("alg")
     if algorithm not in ALGORITHMS or header.get("alg") != algorithm:
         return [f"signature: algorithm {header.get('alg')!r} is not the key's ({algorithm!r})"]
@@ -43,6 +48,24 @@ def check_signature(document: Mapping[str, Any], keys: Mapping[str, Any]) -> lis
         jwt.api_jws.PyJWS().decode_complete(f"{header_b64}.{payload}.{rest}", key, algorithms=[algorithm])
     except jwt.PyJWTError as exc:
         return [f"signature: does not verify over the manifest's content with key {jwk['kid']} ({exc})"]
+    return []
+
+
+def key_municipality(jwk: Mapping[str, Any]) -> str:
+    """The municipality a published key signs for: its ``municipality`` member, else its kid's prefix."""
+    return str(jwk.get("municipality") or str(jwk.get("kid", "")).partition(":")[0])
+
+
+def _check_key_owner(manifest: Mapping[str, Any], jwk: Mapping[str, Any]) -> list[str]:
+    """The signing key must be the one the manifest names, and belong to the manifest's municipality."""
+    kid = jwk.get("kid")
+    owner = key_municipality(jwk)
+    municipality = (manifest.get("municipality") or {}).get("slug")
+    if manifest.get("kid") != kid:
+        return [f"signature: made with key {kid!r}, the manifest names key {manifest.get('kid')!r}"]
+    if owner != municipality:
+        return [f"signature: key {kid!r} belongs to municipality {owner!r}, "
+                f"the manifest is for municipality {municipality!r}"]
     return []
 
 
