@@ -53,7 +53,11 @@ def verify(manifest: str, ballots: str, key_source: str | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["pb", "csv", "parquet"]), default="pb", show_default=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True)
 def export(round_id: int, fmt: str, out: Path) -> None:
-    """Write the anonymised research files of a round's published budgets, streaming with progress on stderr."""
+    """Write the anonymised research files of a round's published budgets, with progress on stderr.
+
+    Each board is read from the database in chunks into compact arrays (a few bytes per ballot), anonymised as
+    a whole (fresh random order and ids, k-anonymous attributes), then written out in chunks.
+    """
     from datetime import UTC, datetime
 
     from pb import audit
@@ -61,34 +65,43 @@ def export(round_id: int, fmt: str, out: Path) -> None:
     from pb.db import create_engine, create_sessionmaker, transaction
     from pb.results.anonymise import Minimums
     from pb.results.exports import anonymise, write_pb, write_tables
+    from pb.results.models import BudgetResult
     from pb.results.research import budget_data, policy_of, published_budget_ids
 
-    async def load() -> list[tuple[str, Any]]:
+    async def run() -> list[int]:
         engine = create_engine(_settings())
         try:
             async with transaction(create_sessionmaker(engine)) as session:
                 ids = await published_budget_ids(session, round_id=round_id)
+                if not ids:
+                    return ids
                 policy = await policy_of(session, round_id)
-                data = [(str(i), await budget_data(session, budget_id=i)) for i in ids]
+                minimums = Minimums(policy.min_ballot_class, policy.min_table_cell)
+                await asyncio.to_thread(out.mkdir, parents=True, exist_ok=True)
+                for budget_id in ids:
+                    await export_budget(session, budget_id, minimums)
                 await audit.record(session, actor="cli:export", action="results.export", target=f"round:{round_id}",
                                    now=datetime.now(UTC), details={"format": fmt, "budgets": ids})
-                minimums = Minimums(policy.min_ballot_class, policy.min_table_cell)
-                return [(name, anonymise(d, minimums)) for name, d in data]
+                return ids
         finally:
             await engine.dispose()
 
-    budgets = asyncio.run(load())
-    if not budgets:
-        raise click.ClickException(f"round {round_id} has no published results")
-    out.mkdir(parents=True, exist_ok=True)
-    for _, anon in budgets:
+    async def export_budget(session: Any, budget_id: int, minimums: Any) -> None:
+        """Read the board in chunks into compact arrays, anonymise, then write in chunks: two progress bars."""
+        result = await session.get(BudgetResult, budget_id)
+        total = int(result.ballot_count) if result is not None else 0
+        with click.progressbar(length=total, label=f"budget {budget_id}: reading", file=sys.stderr) as bar:
+            data = await budget_data(session, budget_id=budget_id, progress=bar.update)
+        anon = anonymise(data, minimums)
         stem = str(anon.data.spec["slug"])
-        total = len(anon.order)
-        with click.progressbar(length=total, label=f"{stem} ({fmt})", file=sys.stderr) as bar:
+        with click.progressbar(length=len(anon.order), label=f"{stem} ({fmt})", file=sys.stderr) as bar:
             if fmt == "pb":
-                path = out / f"{stem}.pb"
-                with path.open("w", encoding="utf-8", newline="") as handle:
+                with (out / f"{stem}.pb").open("w", encoding="utf-8", newline="") as handle:
                     write_pb(anon, handle, bar.update)
             else:
                 write_tables(anon, out, stem, fmt, bar.update)
+
+    budgets = asyncio.run(run())
+    if not budgets:
+        raise click.ClickException(f"round {round_id} has no published results")
     click.echo(f"wrote {len(budgets)} budgets to {out}")

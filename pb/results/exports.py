@@ -27,6 +27,80 @@ PABULIB_RULES = {"greedy": "greedy", "greedy-no-skip": "greedy-no-skip", "greedy
 Progress = Callable[[int], None]
 
 
+class BallotTable:
+    """Ballots in compact form: each distinct ballot once, and per ballot a 32-bit index into them.
+
+    Identical ballots are common (Łódź 2022: 90,494 ballots, 23,571 distinct), so a million ballots take a few
+    megabytes instead of a Python list each; every export writes from these arrays, chunk by chunk.
+    """
+
+    def __init__(self, codes: Sequence[str]) -> None:
+        self.codes = tuple(str(c) for c in codes)
+        self._position = {c: i for i, c in enumerate(self.codes)}
+        self.distinct: list[Selections] = []
+        self._ids: dict[tuple[Any, ...], int] = {}
+        self._chunks: list[np.ndarray] = []
+        self._index: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, ballots: Sequence[Selections], codes: Sequence[str] | None = None) -> BallotTable:
+        table = cls(codes if codes is not None else sorted({c for s in ballots for c in s}))
+        table.add(ballots)
+        return table
+
+    def add(self, ballots: Sequence[Selections]) -> None:
+        """Append a chunk of ballots (canonical selections, as the board stores them)."""
+        ids, known = self._ids, self.distinct
+        chunk = np.empty(len(ballots), dtype=np.int32)
+        for i, selections in enumerate(ballots):
+            key = tuple(sorted(selections.items())) if isinstance(selections, dict) else tuple(selections)
+            found = ids.get(key)
+            if found is None:
+                found = ids[key] = len(known)
+                known.append(selections)
+            chunk[i] = found
+        self._chunks.append(chunk)
+        self._index = None
+
+    @property
+    def index(self) -> np.ndarray:
+        """Per ballot, its distinct ballot's number."""
+        if self._index is None:
+            self._index = np.concatenate(self._chunks) if self._chunks else np.zeros(0, dtype=np.int32)
+            self._chunks = [self._index]
+        return self._index
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def __getitem__(self, i: int) -> Selections:
+        return self.distinct[int(self.index[i])]
+
+    def layout(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The distinct ballots as CSR arrays: offsets, project numbers, and values (rank, or points)."""
+        lengths = np.fromiter((len(s) for s in self.distinct), dtype=np.int64, count=len(self.distinct))
+        offsets = np.zeros(len(self.distinct) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        position = self._position
+        items = np.fromiter(
+            (position[c] for s in self.distinct for c in (sorted(s) if isinstance(s, dict) else s)),
+            dtype=np.int32, count=int(offsets[-1]),
+        )
+        values = np.fromiter(
+            (v for s in self.distinct for v in (
+                [n for _, n in sorted(s.items())] if isinstance(s, dict) else range(1, len(s) + 1))),
+            dtype=np.int32, count=int(offsets[-1]),
+        )
+        return offsets, items, values
+
+    def ballots_per_project(self) -> dict[str, int]:
+        """How many ballots name each project."""
+        offsets, items, _ = self.layout()
+        weights = np.repeat(np.bincount(self.index, minlength=len(self.distinct)), np.diff(offsets))
+        counts = np.bincount(items, weights=weights, minlength=len(self.codes))
+        return {c: int(n) for c, n in zip(self.codes, counts, strict=True)}
+
+
 @dataclass(frozen=True, slots=True)
 class BudgetData:
     """What one budget's export is made of (no identities: the ballots come from the anonymous board)."""
@@ -41,7 +115,8 @@ class BudgetData:
     date_begin: str
     date_end: str
     language: str
-    ballots: Sequence[Selections]
+    ballots: BallotTable | Sequence[Selections]
+    """The board's ballots: a compact table (as read from the database in chunks) or plain selections."""
     voters: pd.DataFrame | None = None
     """Optional raw voter attributes (age, district, voting_method), one row per ballot."""
 
@@ -49,6 +124,7 @@ class BudgetData:
 @dataclass(frozen=True, slots=True)
 class Anonymised:
     data: BudgetData
+    ballots: BallotTable
     order: np.ndarray
     voter_ids: np.ndarray
     attributes: pd.DataFrame | None
@@ -59,7 +135,8 @@ def anonymise(data: BudgetData, minimums: Minimums | None = None) -> Anonymised:
     """Random order and ids; generalised attributes with k-anonymity; the suppressed turnout table."""
     minimums = minimums or Minimums()
     rng = np.random.default_rng(secrets.randbits(128))
-    n = len(data.ballots)
+    ballots = _table(data)
+    n = len(ballots)
     order = rng.permutation(n)
     ids = np.unique(rng.integers(1, 2**53, size=n))
     while len(ids) < n:  # a collision among 2**53 values: draw again
@@ -69,7 +146,7 @@ def anonymise(data: BudgetData, minimums: Minimums | None = None) -> Anonymised:
     if data.voters is not None and len(data.voters.columns):
         attributes = generalise(data.voters.iloc[order].reset_index(drop=True), minimums)
     turnout = turnout_table(attributes if attributes is not None else pd.DataFrame(), minimums)
-    return Anonymised(data, order, ids, attributes, turnout)
+    return Anonymised(data, ballots, order, ids, attributes, turnout)
 
 
 def neutralise(value: Any) -> Any:
@@ -89,10 +166,24 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def projects_frame(data: BudgetData) -> pd.DataFrame:
-    support = "score" if VOTE_TYPES[data.spec["ballot_format"]] != "approval" else "votes"
+def _table(data: BudgetData, ballots: BallotTable | None = None) -> BallotTable:
+    if ballots is not None:
+        return ballots
+    if isinstance(data.ballots, BallotTable):
+        return data.ballots
+    return BallotTable.of(data.ballots, [str(p["code"]) for p in data.spec["projects"]])
+
+
+def projects_frame(data: BudgetData, ballots: BallotTable | None = None) -> pd.DataFrame:
+    """PROJECTS: approval and knapsack with votes, cumulative with its score (points); ranked ballots with the
+    number of ballots naming the project (pb's positional score is not Pabulib's, whose checker counts
+    ``len(ballot) - position``; see docs/results.md)."""
+    kind = VOTE_TYPES[data.spec["ballot_format"]]
+    named = _table(data, ballots).ballots_per_project() if kind == "ordinal" else {}
+    support = {"approval": "votes", "cumulative": "score", "ordinal": "votes"}[kind]
     rows = [
-        {"project_id": p["code"], "cost": p["cost"] / 100, support: _whole(p["support"]),
+        {"project_id": p["code"], "cost": p["cost"] / 100,
+         support: named.get(p["code"], 0) if kind == "ordinal" else _whole(p["support"]),
          "selected": int(p["status"] == "funded"), "name": data.titles.get(p["code"], "")}
         for p in data.outcome["projects"]
     ]
@@ -128,21 +219,36 @@ def pabulib_meta(data: BudgetData, count: int) -> dict[str, str]:
     return {**meta, **format_meta(data.spec)}
 
 
-def _selections(anon: Anonymised, start: int, stop: int) -> list[Selections]:
-    ballots = anon.data.ballots
-    return [ballots[i] for i in anon.order[start:stop].tolist()]
+def _rows(anon: Anonymised, start: int, stop: int) -> np.ndarray:
+    """The distinct-ballot numbers of the export's rows ``start:stop`` (in the export's random order)."""
+    rows: np.ndarray = anon.ballots.index[anon.order[start:stop]]
+    return rows
 
 
-def _votes_chunk(anon: Anonymised, start: int, stop: int) -> pd.DataFrame:
+def _strings(anon: Anonymised) -> tuple[list[str], list[str]]:
+    """Each distinct ballot's VOTES ``vote`` and ``points`` cells."""
+    votes, points = [], []
+    for s in anon.ballots.distinct:
+        pairs = sorted(s.items()) if isinstance(s, dict) else [(c, None) for c in s]
+        votes.append(",".join(c for c, _ in pairs))
+        points.append(",".join(str(n) for _, n in pairs) if isinstance(s, dict) else "")
+    return votes, points
+
+
+def _categorical(codes: np.ndarray, categories: list[str]) -> pd.Categorical:
+    """Values by number; repeated category labels (two ballots can share a cell text) are fine to write."""
+    unique, inverse = np.unique(np.asarray(categories, dtype=object), return_inverse=True)
+    numbers = np.asarray(inverse[codes] if len(codes) else codes, dtype=np.int64)
+    return pd.Categorical.from_codes(numbers, categories=pd.Index(unique))
+
+
+def _votes_chunk(anon: Anonymised, start: int, stop: int, cells: tuple[list[str], list[str]]) -> pd.DataFrame:
     """VOTES rows: voter_id, vote[, points][, age, district, voting_method]; "*" written as empty."""
-    chosen = _selections(anon, start, stop)
+    rows = _rows(anon, start, stop)
     frame = pd.DataFrame({"voter_id": anon.voter_ids[start:stop]})
+    frame["vote"] = _categorical(rows, cells[0])
     if VOTE_TYPES[anon.data.spec["ballot_format"]] == "cumulative":
-        pairs = [sorted(s.items()) if isinstance(s, dict) else [] for s in chosen]
-        frame["vote"] = [",".join(c for c, _ in p) for p in pairs]
-        frame["points"] = [",".join(str(n) for _, n in p) for p in pairs]
-    else:
-        frame["vote"] = [",".join(s) for s in chosen]
+        frame["points"] = _categorical(rows, cells[1])
     if anon.attributes is not None:
         names = {"age_band": "age", "district": "district", "voting_method": "voting_method"}
         for column in ATTRIBUTES:
@@ -157,32 +263,36 @@ def write_pb(anon: Anonymised, out: TextIO, progress: Progress | None = None) ->
     """The Pabulib file, streamed in chunks of ballots."""
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
     writer.writerows([["META"], ["key", "value"], *pabulib_meta(anon.data, len(anon.order)).items(), ["PROJECTS"]])
-    projects = projects_frame(anon.data)
+    projects = projects_frame(anon.data, anon.ballots)
     writer.writerow(list(projects.columns))
     writer.writerows(projects.itertuples(index=False, name=None))
     writer.writerow(["VOTES"])
+    cells = _strings(anon)
     for start in range(0, len(anon.order), CHUNK) or [0]:
         stop = min(start + CHUNK, len(anon.order))
-        _votes_chunk(anon, start, stop).to_csv(out, sep=";", index=False, header=start == 0, lineterminator="\n")
+        _votes_chunk(anon, start, stop, cells).to_csv(out, sep=";", index=False, header=start == 0, lineterminator="\n")
         if progress:
             progress(stop - start)
 
 
-def ballots_long(anon: Anonymised, start: int, stop: int) -> pd.DataFrame:
+def ballots_long(
+    anon: Anonymised, start: int, stop: int, layout: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+) -> pd.DataFrame:
     """One row per (voter, project): rank (ranked ballots) or points (cumulative), with the voter attributes."""
     ranked = anon.data.spec["ballot_format"] == "ranked"
-    chosen = _selections(anon, start, stop)
-    lengths = np.fromiter((len(s) for s in chosen), dtype=np.int64, count=len(chosen))
-    project = [c for s in chosen for c in (sorted(s) if isinstance(s, dict) else s)]
-    if any(isinstance(s, dict) for s in chosen):
-        value = np.fromiter((n for s in chosen if isinstance(s, dict) for _, n in sorted(s.items())), dtype=np.int32)
-    elif ranked:
-        value = np.concatenate([np.arange(1, n + 1, dtype=np.int32) for n in lengths.tolist()] or [np.zeros(0)])
-    else:
-        value = np.ones(len(project), dtype=np.int32)
+    offsets, items, values = layout or anon.ballots.layout()
+    rows = _rows(anon, start, stop)
+    lengths = offsets[rows + 1] - offsets[rows]
+    total = int(lengths.sum())
+    firsts = np.repeat(offsets[rows], lengths)
+    within = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    positions = firsts + within
+    value = values[positions] if (ranked or VOTE_TYPES[anon.data.spec["ballot_format"]] == "cumulative") else (
+        np.ones(total, dtype=np.int32))
     frame = pd.DataFrame({
         "voter_id": np.repeat(anon.voter_ids[start:stop], lengths),
-        "project_id": pd.Categorical(project),
+        "project_id": pd.Categorical.from_codes(np.asarray(items[positions], dtype=np.int64),
+                                                categories=pd.Index(list(anon.ballots.codes))),
         "rank" if ranked else "points": value.astype(np.int32),
     })
     if anon.attributes is not None:
@@ -197,7 +307,7 @@ def write_tables(
     """projects, ballots (long), results and turnout tables as CSV or Parquet; ballots written in chunks."""
     directory.mkdir(parents=True, exist_ok=True)
     tables = {
-        "projects": projects_frame(anon.data), "results": results_frame(anon.data),
+        "projects": projects_frame(anon.data, anon.ballots), "results": results_frame(anon.data),
         "turnout": anon.turnout.reset_index(),
     }
     paths = []
@@ -222,10 +332,11 @@ def _write_ballots(anon: Anonymised, path: Path, fmt: str, progress: Progress | 
     import pyarrow.parquet as pq
 
     writer = None
+    layout = anon.ballots.layout()
     with path.open("w", encoding="utf-8", newline="") if fmt == "csv" else _nothing() as text:
         for start in range(0, len(anon.order), CHUNK) or [0]:
             stop = min(start + CHUNK, len(anon.order))
-            frame = ballots_long(anon, start, stop)
+            frame = ballots_long(anon, start, stop, layout)
             if fmt == "csv":
                 assert text is not None
                 safe_frame(frame).to_csv(text, index=False, header=start == 0)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import tempfile
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb import audit
@@ -16,10 +18,16 @@ from pb.errors import InvalidInput, NotFound
 from pb.models import Budget, BudgetRound, Municipality, Phase, RoundPhase
 from pb.results.access import ensure_may_export
 from pb.results.anonymise import Minimums
-from pb.results.exports import BudgetData, anonymise, write_pb, write_tables
+from pb.results.counting import Selections
+from pb.results.errors import BallotSetChanged, ResultNotReady
+from pb.results.exports import BallotTable, BudgetData, anonymise, write_pb, write_tables
 from pb.results.models import ResultsPolicy, ResultStatus
 from pb.results.public import published_result
-from pb.results.tally import ballot_set, frozen_config
+from pb.results.tally import frozen_config
+from pb.voting.models import Ballot, BoardPublication
+from pb.voting.receipts import canonical_ballot, stored_selections
+
+READ_CHUNK = 20_000
 
 FORMATS = ("pb", "csv", "parquet")
 TABLES = ("ballots", "projects", "results", "turnout")
@@ -51,8 +59,11 @@ async def set_policy(
     return policy
 
 
-async def budget_data(session: AsyncSession, *, budget_id: int) -> BudgetData:
-    """A published budget's export data: frozen configuration, outcome, titles, dates and board ballots."""
+async def budget_data(
+    session: AsyncSession, *, budget_id: int, progress: Callable[[int], None] | None = None
+) -> BudgetData:
+    """A published budget's export data: frozen configuration, outcome, titles, dates and board ballots
+    (read in chunks; ``progress`` is told how many ballots each chunk had)."""
     view = await published_result(session, budget_id=budget_id)
     budget_round = await session.get(BudgetRound, view.budget.round_id)
     assert budget_round is not None
@@ -63,7 +74,8 @@ async def budget_data(session: AsyncSession, *, budget_id: int) -> BudgetData:
     voting = (await session.exec(select(RoundPhase).where(
         RoundPhase.round_id == budget_round.id, RoundPhase.phase == Phase.VOTING.value))).first()
     language = municipality.languages[0] if municipality.languages else "fi"
-    ballots = await ballot_set(session, budget_id=budget_id)
+    ballots = await read_ballots(session, budget_id=budget_id, codes=[str(p["code"]) for p in spec["projects"]],
+                                 progress=progress)
     return BudgetData(
         spec=spec, outcome=view.result.outcome,
         titles={code: t.get(language) or next(iter(t.values()), "") for code, t in view.titles.items()},
@@ -71,8 +83,49 @@ async def budget_data(session: AsyncSession, *, budget_id: int) -> BudgetData:
         unit=municipality.name.get("en") or municipality.slug, instance=str(budget_round.year),
         date_begin=f"{voting.starts_at:%d.%m.%Y}" if voting else str(budget_round.year),
         date_end=f"{voting.ends_at:%d.%m.%Y}" if voting else str(budget_round.year),
-        language=language, ballots=ballots.selections,
+        language=language, ballots=ballots,
     )
+
+
+async def read_ballots(
+    session: AsyncSession, *, budget_id: int, codes: Sequence[str], chunk: int = READ_CHUNK,
+    progress: Callable[[int], None] | None = None,
+) -> BallotTable:
+    """The budget's board, read from the database in chunks (a server-side cursor) into a compact table.
+
+    Rows come in receipt order (byte order, as the set hash is defined), so the published set hash is
+    recomputed while reading; a board that no longer matches its publication is refused (409).
+    """
+    publication = await session.get(BoardPublication, budget_id)
+    if publication is None:
+        raise ResultNotReady(f"budget {budget_id} has no published ballot set; voting has not closed")
+    connection = await session.connection()
+    receipt = col(Ballot.receipt)
+    order = receipt.collate("C") if connection.dialect.name == "postgresql" else receipt
+    query = select(Ballot.receipt, Ballot.selections).where(Ballot.budget_id == budget_id).order_by(order)
+    table, digest, count, previous = BallotTable(codes), hashlib.sha256(), 0, ""
+    stream = await session.stream(query.execution_options(yield_per=chunk))
+    async for rows in stream.partitions(chunk):
+        selections: list[Selections] = []
+        for row_receipt, stored in rows:
+            if row_receipt <= previous:
+                raise BallotSetChanged(f"budget {budget_id}: the board is not in receipt order", budget_id=budget_id)
+            previous = row_receipt
+            ballot = stored_selections(stored)
+            canonical = canonical_ballot(budget_id=budget_id, config_hash=publication.config_hash, selections=ballot)
+            digest.update(f"{row_receipt}:{canonical}\n".encode())
+            selections.append(ballot)
+        table.add(selections)
+        count += len(rows)
+        if progress:
+            progress(len(rows))
+    if digest.hexdigest() != publication.set_hash or count != publication.ballot_count:
+        raise BallotSetChanged(
+            f"budget {budget_id}: the stored ballots (hash {digest.hexdigest()[:16]}..., {count} ballots) differ "
+            f"from the published board (hash {publication.set_hash[:16]}..., {publication.ballot_count} ballots)",
+            budget_id=budget_id,
+        )
+    return table
 
 
 async def export_file(

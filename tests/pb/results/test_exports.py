@@ -1,13 +1,11 @@
-"""Research exports: who may download, Pabulib files that pabutools and the official checker accept, tables."""
+"""Research exports: who may download; CSV and Parquet tables (Pabulib files, pabutools: test_pabutools.py)."""
 
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import httpx
 import pandas as pd
-import pytest
 
 from pb.models import Role
 from tests.conftest import Tokens
@@ -31,31 +29,6 @@ async def test_researchers_export_only_after_publication_and_residents_never(
                               json={"public_exports": True})
     assert policy.status_code == 200, policy.text
     assert (await client.get(f"/budgets/{budget_id}/export")).status_code == 200
-
-
-@pytest.mark.parametrize("slug", ["hyryla", "luonto-ja-liikunta"])
-async def test_pabulib_export_passes_the_checker_and_pabutools_agrees(
-    client: httpx.AsyncClient, closed: Closed, tokens: Tokens, tmp_path: Path, slug: str
-) -> None:
-    from pabulib.checker import Checker  # type: ignore[import-untyped]
-    from pabutools import election as pbe  # noqa: TID251 (the reference, in tests)
-    from pabutools import rules as pbr  # noqa: TID251
-
-    await publish_all(client, closed)
-    budget_id = closed.election.budgets[slug]
-    response = await client.get(f"/budgets/{budget_id}/export?format=pb",
-                                headers=await tokens.headers(Role.RESEARCHER))
-    assert response.status_code == 200, response.text
-    report = Checker().process_files([response.text])
-    errors = {k: v["results"]["errors"] for k, v in report.items() if k not in ("metadata", "summary")}
-    assert report["metadata"]["invalid"] == 0, errors
-    assert all(not e for e in errors.values()), errors
-    path = tmp_path / f"{slug}.pb"
-    path.write_text(response.text, encoding="utf-8")
-    instance, profile = pbe.parse_pabulib(str(path))
-    outcome = pbr.method_of_equal_shares(instance, profile, sat_class=pbe.Cost_Sat, voter_budget_increment=1)
-    published = (await client.get(f"/budgets/{budget_id}/results")).json()
-    assert sorted(p.name for p in outcome) == sorted(published["selected"])
 
 
 async def test_csv_and_parquet_tables_share_the_anonymised_data(
