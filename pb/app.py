@@ -103,6 +103,8 @@ def create_app(
         ),
         logging_config=LoggingConfig(
             root={"level": settings.log_level, "handlers": ["queue_listener"]},
+            # SQL statements are not service events: at INFO they would cost CPU on every query and fill the log.
+            loggers={"sqlalchemy": {"level": "WARNING", "propagate": True}},
             log_exceptions="never",
         ),
         debug=False,
