@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from pb.settings import Settings
 
 SessionMaker = async_sessionmaker[AsyncSession]
+POOL_RECYCLE_S = 1800
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
@@ -31,9 +32,13 @@ def create_engine(settings: Settings) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
         event.listen(engine.sync_engine, "begin", _begin_immediate)
         return engine
+    # No pre-ping (a round trip on every checkout): a connection the server dropped is detected when it is used;
+    # SQLAlchemy then invalidates the whole pool (every older connection is replaced on its next checkout), the
+    # request in flight answers 503 with Retry-After (pb.errors), and the next requests get fresh connections.
+    # Connections are also recycled after POOL_RECYCLE_S, before idle-timeouts of proxies can cut them.
     return create_async_engine(
-        url, echo=settings.db_echo, pool_size=settings.db_pool_size, pool_pre_ping=True, max_overflow=10,
-        hide_parameters=True,
+        url, echo=settings.db_echo, pool_size=settings.db_pool_size, pool_pre_ping=False,
+        pool_recycle=POOL_RECYCLE_S, max_overflow=10, hide_parameters=True,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb.auth.identity import Resident
 from pb.auth.principal import Principal
-from pb.auth.sessions import authenticate_resident
+from pb.auth.sessions import authenticate_resident, verify_session_token
 from pb.auth.tokens import authenticate
 from pb.db import SessionMaker, transaction
 from pb.errors import Forbidden, Unauthorized
@@ -116,6 +117,41 @@ async def provide_resident(
     """The signed-in resident, from a bearer session token or the session cookie; else 401."""
     async with transaction(state.sessionmaker) as db_session:  # its own, as in provide_principal
         return await _resident(request, db_session, settings, now)
+
+
+@dataclass(frozen=True, slots=True)
+class Credential:
+    """A session token whose signature, claims and (for a cookie) CSRF token were checked; not yet its row."""
+
+    session_id: str
+    now: datetime
+    """The service clock's time the token was judged at; the handler uses the same."""
+
+
+Credentials = NamedDependency[Credential]
+"""Parameter ``credential`` with ``dependencies={"credential": Provide(provide_credential, sync_to_thread=False)}``."""
+
+
+def provide_credential(request: Request[Any, Any, Any]) -> Credential:
+    """The caller's session token, checked without the database (bad tokens are a 401 before the body is judged).
+
+    The session row (revocation, expiry) is checked by the handler in its own transaction with
+    :func:`pb.auth.sessions.session_resident`, so that a cast takes one transaction and one connection.
+    It depends on nothing but the request: Litestar resolves a batch of several dependencies in a task group,
+    which costs more than the work itself on the cast's hot path.
+    """
+    state = request.app.state
+    settings: Settings = state.settings
+    now: datetime = state.clock()
+    token = bearer_token(request)
+    cookie = None if token is not None else request.cookies.get(SESSION_COOKIE)
+    if token is None and cookie is None:
+        raise Unauthorized("sign in first")
+    claims = verify_session_token(settings, token or cookie or "", now=now)
+    session_id: str = claims["sid"]
+    if cookie is not None:
+        ensure_csrf(request, settings, session_id)
+    return Credential(session_id, now)
 
 
 async def _resident(

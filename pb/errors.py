@@ -14,7 +14,7 @@ from litestar.exceptions import (
 )
 from litestar.exceptions import NotFoundException as LitestarNotFound
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 log = logging.getLogger("pb.errors")
 
@@ -166,6 +166,22 @@ def handle_integrity_error(request: Request[Any, Any, Any], exc: IntegrityError)
     )
 
 
+def handle_database_error(request: Request[Any, Any, Any], exc: DBAPIError) -> Response[dict[str, Any]]:
+    if not exc.connection_invalidated:
+        return handle_internal_error(request, exc)
+    # The database connection was lost (a restart, a failover): the pool has been invalidated and the next
+    # request gets a fresh connection, so the client may simply retry.
+    log.warning("database connection lost on %s %s", request.method, request.url.path)
+    return problem(
+        request,
+        status=503,
+        code="database_unavailable",
+        title="Service unavailable",
+        detail="the database connection was lost; try again",
+        retry_after=1,
+    )
+
+
 def handle_internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path, exc_info=exc)
     return problem(
@@ -182,5 +198,6 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     ValidationException: handle_validation_error,
     HTTPException: handle_http_error,
     IntegrityError: handle_integrity_error,
+    DBAPIError: handle_database_error,
     Exception: handle_internal_error,
 }

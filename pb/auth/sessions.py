@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import jwt
+from sqlalchemy import bindparam, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb import audit
@@ -115,10 +116,32 @@ async def authenticate_resident(
 ) -> Resident:
     """The resident behind a session token; revoked, expired or unknown sessions are a 401."""
     claims = verify_session_token(settings, token, now=now)
-    record = await db.get(ResidentSession, claims["sid"])
-    if record is None or record.revoked_at is not None or record.expires_at <= now:
+    return await session_resident(db, claims["sid"], now=now)
+
+
+_SESSION_TABLE: Any = ResidentSession.__table__  # type: ignore[attr-defined]
+_SESSION_ROW = select(
+    _SESSION_TABLE.c.person_key, _SESSION_TABLE.c.birth_date, _SESSION_TABLE.c.municipality_code,
+    _SESSION_TABLE.c.postal_code, _SESSION_TABLE.c.acr, _SESSION_TABLE.c.expires_at, _SESSION_TABLE.c.revoked_at,
+).where(_SESSION_TABLE.c.id == bindparam("session_id"))
+
+
+async def session_resident(db: AsyncSession, session_id: str, *, now: datetime) -> Resident:
+    """The resident of a session whose token was verified; revoked, expired or unknown sessions are a 401.
+
+    Read with a Core statement in the caller's transaction (no ORM identity map or unit of work).
+    """
+    connection = await db.connection()
+    row = (await connection.execute(_SESSION_ROW, {"session_id": session_id})).first()
+    if row is None:
         raise Unauthorized("invalid token")
-    return _resident(record)
+    person, birth_date, municipality_code, postal_code, acr, expires_at, revoked_at = row
+    if revoked_at is not None or expires_at <= now:
+        raise Unauthorized("invalid token")
+    return Resident(
+        session_id=session_id, person_key=person, birth_date=birth_date, municipality_code=municipality_code,
+        postal_code=postal_code, acr=acr,
+    )
 
 
 async def close_session(db: AsyncSession, *, session_id: str, now: datetime) -> None:

@@ -50,10 +50,16 @@ def signing_key(settings: Settings) -> SigningKey:
 
 def verifying_keys(settings: Settings) -> dict[str, VerifyingKey]:
     """Keys accepted on verification, by kid: the current key and the rotated-out ones."""
-    current = signing_key(settings)
+    private_pem = settings.session_private_key.get_secret_value()
+    return _verifying_keys(private_pem, tuple(settings.session_previous_public_keys))
+
+
+@lru_cache(maxsize=16)
+def _verifying_keys(private_pem: str, previous: tuple[str, ...]) -> dict[str, VerifyingKey]:
+    current = _load_private(private_pem)
     public = current.key.public_key()
     keys = {current.kid: VerifyingKey(kid=current.kid, algorithm=current.algorithm, key=public)}
-    for pem in settings.session_previous_public_keys:
+    for pem in previous:
         old = _load_public(pem)
         keys.setdefault(old.kid, old)
     return keys

@@ -23,7 +23,7 @@ from pb.models import Role
 from pb.voting.models import CastAction, CastEvent, coarse_time
 
 AUDIT_ROLES = frozenset({Role.AUDITOR, Role.ADMIN})
-_INSERT = insert(CastEvent)
+_INSERT = insert(CastEvent.__table__)  # type: ignore[attr-defined]  # Core: no ORM bulk insert
 
 
 async def record_cast(
@@ -34,7 +34,7 @@ async def record_cast(
         "id": uuid.uuid4(), "budget_id": budget_id, "action": action.value, "status": status, "code": code,
         "at": coarse_time(now),
     }
-    await session.exec(_INSERT, params=values)
+    await (await session.connection()).execute(_INSERT, values)
 
 
 @dataclass(frozen=True, slots=True)

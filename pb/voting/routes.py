@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Annotated
 
-from litestar import Controller, Response, get, post
+import msgspec
+from litestar import Controller, MediaType, Response, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, PathParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from pb.dependencies import Caller, DbSession, Now, Voter, provide_principal, provide_resident
+from pb.auth.sessions import session_resident
+from pb.db import transaction
+from pb.dependencies import (
+    Caller,
+    Credentials,
+    DbSession,
+    Now,
+    Voter,
+    provide_credential,
+    provide_principal,
+    provide_resident,
+)
 from pb.settings import Settings
 from pb.voting import board, cast_log, my_budgets, service
 from pb.voting.guard import CastGuard
@@ -41,7 +54,12 @@ Receipt = Annotated[str, PathParameter(pattern=r"^[0-9a-f]{64}$")]
 
 def provide_voting_keys(state: State) -> VotingKeys:
     settings: Settings = state.settings
-    return VotingKeys(settings.voter_key_master)
+    return _voting_keys(settings.voter_key_master)
+
+
+@functools.lru_cache(maxsize=4)
+def _voting_keys(master: bytes) -> VotingKeys:
+    return VotingKeys(master)
 
 
 class VotingController(Controller):
@@ -71,37 +89,50 @@ class VotingController(Controller):
             for r in rows
         ]
 
-    @post("/budgets/{budget_id:int}/ballot", middleware=[CastGuard], request_max_body_size=MAX_CAST_BODY)
+    @post(
+        "/budgets/{budget_id:int}/ballot",
+        middleware=[CastGuard],
+        request_max_body_size=MAX_CAST_BODY,
+        dependencies={"credential": Provide(provide_credential, sync_to_thread=False)},
+    )
     async def cast(
         self,
-        db_session: DbSession,
+        state: State,
         budget_id: FromPath[int],
         data: JSONBody[BallotCast],
-        resident: Voter,
-        keys: Keys,
-        now: Now,
+        credential: Credentials,
         idempotency_key: IdempotencyKey = None,
     ) -> Response[CastReceipt]:
         """Cast or change your ballot; 201 with its receipt, 200 when repeating a request already done."""
-        result = await service.cast_ballot(
-            db_session,
-            budget_id=budget_id,
-            voter=resident,
-            data=data,
-            idempotency_key=idempotency_key,
-            keys=keys,
-            now=now,
+        # One transaction and one connection: the session row (revocation, expiry) is read in the cast's own
+        # transaction. It is opened here rather than by a dependency, so nothing resolved after it can raise and
+        # leave it open (Litestar does not clean up dependencies when a later one raises).
+        now = credential.now
+        keys = _voting_keys(state.settings.voter_key_master)
+        async with transaction(state.sessionmaker) as db_session:
+            resident = await session_resident(db_session, credential.session_id, now=now)
+            result = await service.cast_ballot(
+                db_session,
+                budget_id=budget_id,
+                voter=resident,
+                data=data,
+                idempotency_key=idempotency_key,
+                keys=keys,
+                now=now,
+            )
+        # The CastReceipt body, encoded directly (no model built and dumped again on the hot path).
+        body = msgspec.json.encode({
+            "receipt": result.receipt,
+            "nonce": result.nonce,
+            "ballot": {
+                "budget_id": result.budget_id, "config_hash": result.config_hash, "selections": result.selections,
+            },
+        })
+        return Response(
+            body,  # type: ignore[arg-type]
+            status_code=HTTP_201_CREATED if result.created else HTTP_200_OK,
+            media_type=MediaType.JSON,
         )
-        receipt = CastReceipt(
-            receipt=result.receipt,
-            nonce=result.nonce,
-            ballot=BallotContent(
-                budget_id=result.budget_id,
-                config_hash=result.config_hash,
-                selections=result.selections,
-            ),
-        )
-        return Response(receipt, status_code=HTTP_201_CREATED if result.created else HTTP_200_OK)
 
 
 class BoardController(Controller):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, literal_column
+from sqlalchemy import bindparam, delete, func, literal_column
 from sqlalchemy import select as sql_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -139,25 +139,30 @@ class _LockedRound:
 
 async def _lock_round_of(session: AsyncSession, budget_id: int) -> _LockedRound:
     """The budget's round, locked FOR SHARE, with the database's clock read in this transaction."""
-    dialect = session.get_bind().dialect.name
-    database_now: Any = func.now() if dialect == "postgresql" else literal_column(SQLITE_NOW)
-    query = (
-        sql_select(
-            col(BudgetRound.id), col(BudgetRound.phase), col(BudgetRound.config_hash), col(Municipality.code),
-            database_now,
-        )
-        .join(Budget, col(Budget.round_id) == col(BudgetRound.id))
-        .join(Municipality, col(Municipality.id) == col(BudgetRound.municipality_id))
-        .where(col(Budget.id) == budget_id)
-        .with_for_update(read=True, of=BudgetRound)
-    )
-    row = (await (await session.connection()).execute(query)).first()
+    query = _round_lock_query(session.get_bind().dialect.name)
+    row = (await (await session.connection()).execute(query, {"budget_id": budget_id})).first()
     if row is None:
         raise NotFound(f"budget {budget_id} does not exist")
     round_id, phase, frozen_hash, municipality_code, at = row
     if isinstance(at, str):  # SQLite
         at = datetime.fromisoformat(at).replace(tzinfo=UTC)
     return _LockedRound(round_id, phase, frozen_hash, municipality_code, at)
+
+
+@functools.cache
+def _round_lock_query(dialect: str) -> Any:
+    """Built once per dialect (a bound parameter for the budget): no statement construction per cast."""
+    database_now: Any = func.now() if dialect == "postgresql" else literal_column(SQLITE_NOW)
+    return (
+        sql_select(
+            col(BudgetRound.id), col(BudgetRound.phase), col(BudgetRound.config_hash), col(Municipality.code),
+            database_now,
+        )
+        .join(Budget, col(Budget.round_id) == col(BudgetRound.id))
+        .join(Municipality, col(Municipality.id) == col(BudgetRound.municipality_id))
+        .where(col(Budget.id) == bindparam("budget_id"))
+        .with_for_update(read=True, of=BudgetRound)
+    )
 
 
 async def _open_round(session: AsyncSession, locked: _LockedRound) -> FrozenRound:
@@ -200,12 +205,15 @@ def _prepare(
 def _upserts(dialect: str) -> tuple[Any, Any]:
     """The participation and ballot INSERT ... ON CONFLICT DO NOTHING statements, built once per dialect."""
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    # Core statements on the tables (not the ORM entities): no ORM bulk-insert machinery per cast.
+    participations: Any = Participation.__table__  # type: ignore[attr-defined]
+    ballots: Any = Ballot.__table__  # type: ignore[attr-defined]
     participation = (
-        insert(Participation)
+        insert(participations)
         .on_conflict_do_nothing(index_elements=["budget_id", "voter_key"])
-        .returning(col(Participation.voter_key))
+        .returning(participations.c.voter_key)
     )
-    ballot = insert(Ballot).on_conflict_do_nothing(index_elements=["receipt"]).returning(col(Ballot.id))
+    ballot = insert(ballots).on_conflict_do_nothing(index_elements=["receipt"]).returning(ballots.c.id)
     return participation, ballot
 
 
@@ -219,7 +227,8 @@ async def _insert_participation(session: AsyncSession, cast: _Cast, sealed: str)
         "idempotency_tag": cast.idempotency_tag,
         "request_tag": cast.request_tag,
     }
-    return (await session.exec(statement, params=values)).first() is not None
+    connection = await session.connection()
+    return (await connection.execute(statement, values)).first() is not None
 
 
 async def _locked_participation(session: AsyncSession, budget_id: int, voter_key: str) -> Participation:
@@ -241,7 +250,8 @@ async def _insert_ballot(session: AsyncSession, cast: _Cast, ballot_id: uuid.UUI
         "selections": cast.selections,
         "receipt": cast.receipt,
     }
-    if (await session.exec(statement, params=values)).first() is None:
+    connection = await session.connection()
+    if (await connection.execute(statement, values)).first() is None:
         raise ReceiptReused(
             "this nonce was already used for the same ballot; send a fresh nonce", field="nonce"
         )
