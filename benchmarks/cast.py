@@ -6,7 +6,12 @@ and the load generator) on a loopback port against a throwaway PostgreSQL databa
 (hard caps on count, concurrency and time), then drives the same SQL transaction with pgbench for a bounded
 time. Checks that every acknowledged ballot is stored once and nothing else is. Usage:
 
-    .venv/bin/python benchmarks/cast.py [--voters 3000] [--concurrency 32] [--workers 2] [--seconds 30]
+    .venv/bin/python benchmarks/cast.py [--voters 6000] [--concurrency 32] [--workers 2] [--seconds 30]
+
+Throughput (``ballots_per_s``) is measured at saturation (closed loop, ``--concurrency`` in flight) on half the
+residents; latency (``p50_ms``, ``p99_ms``) at a fixed offered rate of 70% of that throughput on the other half
+(open loop, latency counted from each request's due time), because a p99 taken at saturation measures the
+generator's own queue.
 
 The last line is machine-readable:
 ``ballots_per_s=... p50_ms=... p99_ms=... bare_sql_per_s=... ratio=... lost=... duplicated=...``
@@ -55,19 +60,21 @@ BUDGET_SLUG = "luonto-ja-liikunta"
 """A theme budget open to every resident of the municipality (approval, at most three projects)."""
 
 PGBENCH_SCRIPT = """\\set r random(1, 2000000000)
-SELECT * FROM resident_session WHERE id = md5(:r::text);
 BEGIN;
+SELECT * FROM resident_session WHERE id = md5(:r::text);
 SELECT budget_round.id, budget_round.phase, budget_round.config_hash, municipality.code, now() FROM budget_round
   JOIN budget ON budget.round_id = budget_round.id JOIN municipality ON municipality.id = budget_round.municipality_id
   WHERE budget.id = {budget} FOR SHARE OF budget_round;
-INSERT INTO participation (budget_id, voter_key, sealed_ballot, idempotency_tag, request_tag)
+WITH new_participation AS (INSERT INTO participation (budget_id, voter_key, sealed_ballot, idempotency_tag, request_tag)
   VALUES ({budget}, md5(random()::text || :r) || md5(random()::text), repeat('s', 100), md5(random()::text), md5(random()::text))
-  ON CONFLICT DO NOTHING RETURNING voter_key;
-INSERT INTO ballot (id, budget_id, config_hash, selections, receipt)
-  VALUES (gen_random_uuid(), {budget}, repeat('h', 64), '["A", "B"]', md5(random()::text || :r) || md5(random()::text))
-  ON CONFLICT (receipt) DO NOTHING RETURNING id;
-INSERT INTO cast_event (id, budget_id, action, status, code, at)
-  VALUES (gen_random_uuid(), {budget}, 'cast', 201, NULL, date_trunc('minute', now()));
+  ON CONFLICT (budget_id, voter_key) DO NOTHING RETURNING voter_key),
+new_ballot AS (INSERT INTO ballot (id, budget_id, config_hash, selections, receipt)
+  SELECT gen_random_uuid(), {budget}, repeat('h', 64), '["A", "B"]', md5(random()::text || :r) || md5(random()::text)
+  WHERE EXISTS (SELECT voter_key FROM new_participation) ON CONFLICT (receipt) DO NOTHING RETURNING id),
+new_event AS (INSERT INTO cast_event (id, budget_id, action, status, code, at)
+  SELECT gen_random_uuid(), {budget}, 'cast', 201, NULL, date_trunc('minute', now())
+  WHERE EXISTS (SELECT id FROM new_ballot) RETURNING id)
+SELECT EXISTS (SELECT voter_key FROM new_participation), EXISTS (SELECT id FROM new_ballot), EXISTS (SELECT id FROM new_event);
 END;
 """
 
@@ -208,6 +215,68 @@ async def load(port: int, budget_id: int, config_hash: str, tokens: list[str], c
     return time.perf_counter() - started, latencies, receipts, statuses
 
 
+async def paced(port: int, budget_id: int, config_hash: str, tokens: list[str], concurrency: int, rate: float,
+                seconds: float) -> tuple[float, list[float], list[str], dict[int, int]]:
+    """Open-loop load at a fixed ``rate`` (below capacity, for a fair latency figure): request i is due at
+    ``start + i / rate``; its latency counts from that moment, so time spent queued behind a busy connection is
+    included (no coordinated omission). At most ``concurrency`` connections, stopping after ``seconds``."""
+    latencies: list[float] = []
+    receipts: list[str] = []
+    statuses: dict[int, int] = {}
+    choices = [["A"], ["B"], ["C"], ["A", "B"], ["B", "C"], ["A", "C", "D"]]
+    path = f"/budgets/{budget_id}/ballot"
+    idle: asyncio.Queue[Connection] = asyncio.Queue()
+    for _ in range(concurrency):
+        idle.put_nowait(await Connection.open("127.0.0.1", port))
+
+    async def one(i: int, token: str, due: float) -> None:
+        connection = await idle.get()
+        try:
+            body = json.dumps({"selections": choices[i % len(choices)], "config_hash": config_hash})
+            status, answer = await connection.post(path, body.encode(), {
+                "authorization": f"Bearer {token}", "idempotency-key": uuid.uuid4().hex})
+            latencies.append(time.perf_counter() - due)
+            statuses[status] = statuses.get(status, 0) + 1
+            if status == 201:
+                receipts.append(json.loads(answer)["receipt"])
+        finally:
+            idle.put_nowait(connection)
+
+    started = time.perf_counter()
+    tasks = []
+    for i, token in enumerate(tokens):
+        due = started + i / rate
+        if due - started > seconds:
+            break
+        if (delay := due - time.perf_counter()) > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(i, token, due)))
+    await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - started
+    while not idle.empty():
+        idle.get_nowait().close()
+    return elapsed, latencies, receipts, statuses
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of pb's server process and its workers so far (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid, *(int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
+    for one in pids:
+        fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def percentiles(latencies: list[float]) -> tuple[float, float]:
+    """p50 and p99 in milliseconds."""
+    if not latencies:
+        return float("nan"), float("nan")
+    ordered = sorted(latencies)
+    return statistics.median(ordered) * 1000, ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
+
+
 def pgbench(dsn_db: str, budget_id: int, clients: int, seconds: int) -> float:
     url = make_url(ADMIN_URL)
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
@@ -225,11 +294,15 @@ def pgbench(dsn_db: str, budget_id: int, clients: int, seconds: int) -> float:
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--voters", type=int, default=3000, help="residents signed in (hard cap 20000)")
+    parser.add_argument("--voters", type=int, default=6000, help="residents signed in (hard cap 20000)")
     parser.add_argument("--concurrency", type=int, default=32, help="casts in flight (hard cap 256)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=30, help="time limit of the HTTP load (hard cap 120)")
     parser.add_argument("--pgbench-seconds", type=int, default=10)
+    parser.add_argument("--saturation-share", type=float, default=0.5,
+                        help="share of the residents cast at saturation (throughput); the rest are paced (latency)")
+    parser.add_argument("--paced-fraction", type=float, default=0.7,
+                        help="offered rate of the paced phase, as a fraction of the saturation throughput")
     args = parser.parse_args()
     voters, concurrency = min(args.voters, 20_000), min(args.concurrency, 256)
     seconds = min(args.seconds, 120)
@@ -258,7 +331,17 @@ async def main() -> None:
         server = start_server(env, port, args.workers)
         base = f"http://127.0.0.1:{port}"
         await wait_ready(base)
-        elapsed, latencies, receipts, statuses = await load(port, budget_id, config_hash, tokens, concurrency, seconds)
+        cpu_before = server_cpu_seconds(server.pid)
+        # Throughput at saturation (closed loop, ``concurrency`` in flight) on the first part of the residents;
+        # latency at a fixed offered rate below it (``--paced-fraction`` of that throughput) on the rest: a
+        # p99 taken at saturation measures the queue the generator builds, not the service.
+        split = int(len(tokens) * args.saturation_share)
+        elapsed, saturated_latencies, receipts, statuses = await load(
+            port, budget_id, config_hash, tokens[:split], concurrency, seconds)
+        rate = len(receipts) / elapsed
+        offered = rate * args.paced_fraction
+        paced_elapsed, latencies, paced_receipts, paced_statuses = await paced(
+            port, budget_id, config_hash, tokens[split:], concurrency, offered, seconds)
         connection = await asyncpg.connect(make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False))
         try:
             stored = {r["receipt"] for r in await connection.fetch(
@@ -268,19 +351,27 @@ async def main() -> None:
                 "SELECT count(*) FROM participation WHERE budget_id = $1", budget_id)
         finally:
             await connection.close()
+        cpu_s = server_cpu_seconds(server.pid) - cpu_before
         server.terminate()
         server.wait(timeout=30)
         server = None
+        saturated_count = len(receipts)
+        receipts = receipts + paced_receipts
         lost = len(set(receipts) - stored)
         duplicated = (ballots - len(set(receipts))) + (len(receipts) - len(set(receipts)))
         bare = pgbench(name, budget_id, clients=concurrency if concurrency <= 64 else 64, seconds=args.pgbench_seconds)
-        rate = len(receipts) / elapsed
-        ordered = sorted(latencies)
-        p50 = statistics.median(ordered) * 1000
-        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
-        print(f"HTTP: {len(receipts)} ballots acknowledged in {elapsed:.2f} s with {concurrency} in flight, "
-              f"{args.workers} uvicorn workers; statuses {statuses}; participations {participations}, ballots {ballots}")
-        print(f"pgbench: the cast's SQL (session lookup, then the cast transaction), {min(concurrency, 64)} clients, "
+        p50, p99 = percentiles(latencies)
+        saturated_p50, saturated_p99 = percentiles(saturated_latencies)
+        print(f"HTTP saturation (throughput): {saturated_count} ballots acknowledged in {elapsed:.2f} s with "
+              f"{concurrency} in flight, {args.workers} uvicorn workers; statuses {statuses}; "
+              f"p50 {saturated_p50:.1f} ms, p99 {saturated_p99:.1f} ms (queueing at saturation)")
+        print(f"HTTP paced (latency): {len(paced_receipts)} ballots at a fixed offered rate of {offered:.0f}/s "
+              f"({args.paced_fraction:.0%} of the saturation throughput) in {paced_elapsed:.2f} s; statuses "
+              f"{paced_statuses}; latency from each request's due time; "
+              f"participations {participations}, ballots {ballots}")
+        print(f"pb CPU: {cpu_s:.1f} s over {len(receipts)} ballots, {cpu_s / max(1, len(receipts)) * 1000:.2f} ms per ballot "
+              f"(server and workers, user + system)")
+        print(f"pgbench: the cast's SQL (one transaction: session lookup, round lock, one-statement insert), {min(concurrency, 64)} clients, "
               f"{args.pgbench_seconds} s; {durability}; load average before {load_before}")
         print(f"ballots_per_s={rate:.0f} p50_ms={p50:.1f} p99_ms={p99:.1f} bare_sql_per_s={bare:.0f} "
               f"ratio={rate / bare:.2f} lost={lost} duplicated={duplicated}")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, literal_column
+from sqlalchemy import bindparam, delete, exists, func, literal, literal_column, null
 from sqlalchemy import select as sql_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -39,7 +39,7 @@ from pb.voting.errors import (
 )
 from pb.voting.frozen import FrozenBudget, FrozenRound, frozen_round
 from pb.voting.keys import SealedRef, VotingKeys
-from pb.voting.models import Ballot, CastAction, Participation
+from pb.voting.models import Ballot, CastAction, CastEvent, Participation, coarse_time
 from pb.voting.receipts import Selections, canonical_ballot, new_nonce, receipt_of, stored_selections
 from pb.voting.schemas import BallotCast
 from pb.voting.validation import checked_selections
@@ -109,8 +109,20 @@ async def cast_ballot(
     sealed = keys.seal(
         frozen.round_id, SealedRef(ballot_id, cast.nonce), budget_id=budget_id, voter_key=cast.voter_key
     )
-    if await _insert_participation(session, cast, sealed):
-        await _insert_ballot(session, cast, ballot_id)
+    if session.get_bind().dialect.name == "postgresql":
+        # A first cast in one round trip: participation, ballot and cast event in one statement.
+        created, stored = await _insert_first_cast(session, cast, ballot_id, sealed, now)
+        if created and not stored:
+            raise ReceiptReused(
+                "this nonce was already used for the same ballot; send a fresh nonce", field="nonce"
+            )
+        if created:
+            return CastResult(cast.receipt, cast.nonce, budget_id, cast.config_hash, cast.selections, created=True)
+    else:
+        created = await _insert_participation(session, cast, sealed)
+        if created:
+            await _insert_ballot(session, cast, ballot_id)
+    if created:
         action = CastAction.CAST
     else:
         existing = await _locked_participation(session, budget_id, cast.voter_key)
@@ -215,6 +227,86 @@ def _upserts(dialect: str) -> tuple[Any, Any]:
     )
     ballot = insert(ballots).on_conflict_do_nothing(index_elements=["receipt"]).returning(ballots.c.id)
     return participation, ballot
+
+
+@functools.cache
+def _first_cast_statement() -> Any:
+    """PostgreSQL: the participation, the ballot (only if the participation was new) and the cast event (only
+    if the ballot was stored) as data-modifying CTEs of one statement; answers (participation new, ballot stored).
+
+    The same statements and conflict rules as the step-by-step path: ``ON CONFLICT DO NOTHING`` on the voter's
+    participation (the unique key that makes one counted ballot per voter) and on the receipt.
+    """
+    participations: Any = Participation.__table__  # type: ignore[attr-defined]
+    ballots: Any = Ballot.__table__  # type: ignore[attr-defined]
+    events: Any = CastEvent.__table__  # type: ignore[attr-defined]
+    budget = bindparam("budget_id", type_=ballots.c.budget_id.type)
+    participation = (
+        pg_insert(participations)
+        .values(
+            budget_id=budget, voter_key=bindparam("voter_key"), sealed_ballot=bindparam("sealed_ballot"),
+            idempotency_tag=bindparam("idempotency_tag"), request_tag=bindparam("request_tag"),
+        )
+        .on_conflict_do_nothing(index_elements=["budget_id", "voter_key"])
+        .returning(participations.c.voter_key)
+        .cte("new_participation")
+    )
+    ballot = (
+        pg_insert(ballots)
+        .from_select(
+            ["id", "budget_id", "config_hash", "selections", "receipt"],
+            sql_select(
+                bindparam("ballot_id", type_=ballots.c.id.type), budget,
+                bindparam("config_hash", type_=ballots.c.config_hash.type),
+                bindparam("selections", type_=ballots.c.selections.type),
+                bindparam("receipt", type_=ballots.c.receipt.type),
+            ).where(exists(sql_select(participation.c.voter_key))),
+        )
+        .on_conflict_do_nothing(index_elements=["receipt"])
+        .returning(ballots.c.id)
+        .cte("new_ballot")
+    )
+    event = (
+        pg_insert(events)
+        .from_select(
+            ["id", "budget_id", "action", "status", "code", "at"],
+            sql_select(
+                bindparam("event_id", type_=events.c.id.type),
+                bindparam("event_budget_id", type_=events.c.budget_id.type),
+                literal(CastAction.CAST.value, events.c.action.type), literal(201, events.c.status.type),
+                null(), bindparam("at", type_=events.c.at.type),
+            ).where(exists(sql_select(ballot.c.id))),
+        )
+        .returning(events.c.id)
+        .cte("new_event")
+    )
+    return sql_select(
+        exists(sql_select(participation.c.voter_key)),
+        exists(sql_select(ballot.c.id)),
+        exists(sql_select(event.c.id)),
+    )
+
+
+async def _insert_first_cast(
+    session: AsyncSession, cast: _Cast, ballot_id: uuid.UUID, sealed: str, now: datetime
+) -> tuple[bool, bool]:
+    values = {
+        "budget_id": cast.budget_id,
+        "voter_key": cast.voter_key,
+        "sealed_ballot": sealed,
+        "idempotency_tag": cast.idempotency_tag,
+        "request_tag": cast.request_tag,
+        "ballot_id": ballot_id,
+        "config_hash": cast.config_hash,
+        "selections": cast.selections,
+        "receipt": cast.receipt,
+        "event_id": uuid.uuid4(),
+        "event_budget_id": cast.budget_id,
+        "at": coarse_time(now),
+    }
+    connection = await session.connection()
+    participation_new, ballot_stored, _ = (await connection.execute(_first_cast_statement(), values)).one()
+    return bool(participation_new), bool(ballot_stored)
 
 
 async def _insert_participation(session: AsyncSession, cast: _Cast, sealed: str) -> bool:

@@ -93,8 +93,15 @@ async def test_a_scripted_election_logs_no_identity_token_voter_key_receipt_or_s
                 "INSERT INTO no_such_table (id, budget_id, config_hash, selections, receipt) "
                 "VALUES (:id, :budget_id, :config_hash, :selections, :receipt)")
 
+        def failing_first_cast() -> Any:
+            # The same fault on PostgreSQL's one-statement first cast.
+            return text(
+                "INSERT INTO no_such_table (id, budget_id, config_hash, selections, receipt) "
+                "VALUES (:ballot_id, :budget_id, :config_hash, :selections, :receipt)")
+
         original = service._upserts
         monkeypatch.setattr(service, "_upserts", failing_upserts)
+        monkeypatch.setattr(service, "_first_cast_statement", failing_first_cast)
         forced = await browser.post(theme, json={**body, "selections": ["D", "B"], "nonce": None}, headers=bearer)
         monkeypatch.undo()
         await browser.post("/auth/logout", headers={"X-CSRF-Token": signed_in["csrf_token"]})
