@@ -13,7 +13,6 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, PathParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from pb.auth.sessions import session_resident
 from pb.db import transaction
 from pb.dependencies import (
     Caller,
@@ -105,16 +104,16 @@ class VotingController(Controller):
     ) -> Response[CastReceipt]:
         """Cast or change your ballot; 201 with its receipt, 200 when repeating a request already done."""
         # One transaction and one connection: the session row (revocation, expiry) is read in the cast's own
-        # transaction. It is opened here rather than by a dependency, so nothing resolved after it can raise and
-        # leave it open (Litestar does not clean up dependencies when a later one raises).
+        # transaction, with the round's lock (pb.voting.service). The transaction is opened here rather than by a
+        # dependency, so nothing resolved after it can raise and leave it open (Litestar does not clean up
+        # dependencies when a later one raises).
         now = credential.now
         keys = _voting_keys(state.settings.voter_key_master)
         async with transaction(state.sessionmaker) as db_session:
-            resident = await session_resident(db_session, credential.session_id, now=now)
             result = await service.cast_ballot(
                 db_session,
                 budget_id=budget_id,
-                voter=resident,
+                session_id=credential.session_id,
                 data=data,
                 idempotency_key=idempotency_key,
                 keys=keys,

@@ -24,7 +24,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb.errors import NotFound
+from pb.auth.identity import Resident
+from pb.auth.models import ResidentSession
+from pb.auth.sessions import session_resident
+from pb.errors import NotFound, Unauthorized
 from pb.models import Budget, BudgetRound, Municipality, Phase
 from pb.voting.cast_log import record_cast
 from pb.voting.eligibility import VoterClaims, judge, rules_for
@@ -78,14 +81,16 @@ async def cast_ballot(
     session: AsyncSession,
     *,
     budget_id: int,
-    voter: VoterClaims,
+    session_id: str,
     data: BallotCast,
     idempotency_key: str | None,
     keys: VotingKeys,
     now: datetime,
 ) -> CastResult:
-    """Store ``voter``'s ballot for the budget, replacing their earlier one when the round allows revoting."""
-    locked = await _lock_round_of(session, budget_id)
+    """Store the ballot of the resident signed in with session ``session_id`` (whose token was verified) for the
+    budget, replacing their earlier one when the round allows revoting. A revoked, expired or unknown session is
+    a 401, judged before anything else."""
+    locked, voter = await _lock_round_of(session, budget_id, session_id, now)
     frozen = await _open_round(session, locked)
     if data.config_hash != frozen.config_hash:
         raise StaleConfig(
@@ -149,29 +154,45 @@ class _LockedRound:
     database_now: datetime
 
 
-async def _lock_round_of(session: AsyncSession, budget_id: int) -> _LockedRound:
-    """The budget's round, locked FOR SHARE, with the database's clock read in this transaction."""
+async def _lock_round_of(
+    session: AsyncSession, budget_id: int, session_id: str, now: datetime
+) -> tuple[_LockedRound, Resident]:
+    """The budget's round, locked FOR SHARE, with the database's clock read in this transaction, and the
+    resident's session row read in the same round trip."""
     query = _round_lock_query(session.get_bind().dialect.name)
-    row = (await (await session.connection()).execute(query, {"budget_id": budget_id})).first()
+    params = {"budget_id": budget_id, "session_id": session_id}
+    row = (await (await session.connection()).execute(query, params)).first()
     if row is None:
+        await session_resident(session, session_id, now=now)  # an invalid session is a 401 before a 404
         raise NotFound(f"budget {budget_id} does not exist")
-    round_id, phase, frozen_hash, municipality_code, at = row
+    round_id, phase, frozen_hash, municipality_code, at, *resident_row = row
+    known, person, birth_date, resident_municipality, postal_code, acr, expires_at, revoked_at = resident_row
+    if known is None or revoked_at is not None or expires_at <= now:
+        raise Unauthorized("invalid token")
+    voter = Resident(
+        session_id=session_id, person_key=person, birth_date=birth_date, municipality_code=resident_municipality,
+        postal_code=postal_code, acr=acr,
+    )
     if isinstance(at, str):  # SQLite
         at = datetime.fromisoformat(at).replace(tzinfo=UTC)
-    return _LockedRound(round_id, phase, frozen_hash, municipality_code, at)
+    return _LockedRound(round_id, phase, frozen_hash, municipality_code, at), voter
 
 
 @functools.cache
 def _round_lock_query(dialect: str) -> Any:
     """Built once per dialect (a bound parameter for the budget): no statement construction per cast."""
     database_now: Any = func.now() if dialect == "postgresql" else literal_column(SQLITE_NOW)
+    sessions: Any = ResidentSession.__table__  # type: ignore[attr-defined]
     return (
         sql_select(
             col(BudgetRound.id), col(BudgetRound.phase), col(BudgetRound.config_hash), col(Municipality.code),
-            database_now,
+            database_now, sessions.c.id, sessions.c.person_key, sessions.c.birth_date, sessions.c.municipality_code,
+            sessions.c.postal_code, sessions.c.acr, sessions.c.expires_at, sessions.c.revoked_at,
         )
         .join(Budget, col(Budget.round_id) == col(BudgetRound.id))
         .join(Municipality, col(Municipality.id) == col(BudgetRound.municipality_id))
+        # The session is on the outer join's nullable side; only the round is locked.
+        .outerjoin(sessions, sessions.c.id == bindparam("session_id"))
         .where(col(Budget.id) == bindparam("budget_id"))
         .with_for_update(read=True, of=BudgetRound)
     )
