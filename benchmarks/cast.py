@@ -135,9 +135,15 @@ async def prepare(settings: Settings, voters: int) -> tuple[int, str, list[str]]
         await engine.dispose()
 
 
-def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_server(env: dict[str, str], port: int, workers: int, access_log: bool) -> subprocess.Popen[bytes]:
+    """uvicorn as ``pb serve`` runs it (uvloop and httptools when installed); without the access log unless asked,
+    which is then written to a discarded stream (its formatting costs CPU, not its storage)."""
     command = [sys.executable, "-m", "uvicorn", "pb.asgi:create", "--factory", "--host", "127.0.0.1",
-               "--port", str(port), "--workers", str(workers), "--no-access-log", "--log-level", "warning"]
+               "--port", str(port), "--workers", str(workers), "--log-level", "info" if access_log else "warning"]
+    if not access_log:
+        command.append("--no-access-log")
+        return subprocess.Popen(command, env=env, cwd=ROOT)
+    return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return subprocess.Popen(command, env=env, cwd=ROOT)
 
 
@@ -299,6 +305,7 @@ async def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=30, help="time limit of the HTTP load (hard cap 120)")
     parser.add_argument("--pgbench-seconds", type=int, default=10)
+    parser.add_argument("--access-log", action="store_true", help="keep uvicorn's access log on (as pb serve does)")
     parser.add_argument("--saturation-share", type=float, default=0.5,
                         help="share of the residents cast at saturation (throughput); the rest are paced (latency)")
     parser.add_argument("--paced-fraction", type=float, default=0.7,
@@ -328,7 +335,7 @@ async def main() -> None:
         budget_id, config_hash, tokens = await prepare(settings, voters)
         load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
         port = free_port()
-        server = start_server(env, port, args.workers)
+        server = start_server(env, port, args.workers, args.access_log)
         base = f"http://127.0.0.1:{port}"
         await wait_ready(base)
         cpu_before = server_cpu_seconds(server.pid)
@@ -363,7 +370,8 @@ async def main() -> None:
         p50, p99 = percentiles(latencies)
         saturated_p50, saturated_p99 = percentiles(saturated_latencies)
         print(f"HTTP saturation (throughput): {saturated_count} ballots acknowledged in {elapsed:.2f} s with "
-              f"{concurrency} in flight, {args.workers} uvicorn workers; statuses {statuses}; "
+              f"{concurrency} in flight, {args.workers} uvicorn workers, access log {'on' if args.access_log else 'off'}; "
+              f"statuses {statuses}; "
               f"p50 {saturated_p50:.1f} ms, p99 {saturated_p99:.1f} ms (queueing at saturation)")
         print(f"HTTP paced (latency): {len(paced_receipts)} ballots at a fixed offered rate of {offered:.0f}/s "
               f"({args.paced_fraction:.0%} of the saturation throughput) in {paced_elapsed:.2f} s; statuses "
