@@ -14,6 +14,12 @@ from sqlalchemy.engine import make_url
 from tests.conftest import Tokens
 
 
+@pytest.fixture(params=[pytest.param("postgresql", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    """PostgreSQL only: SQLite has no server connections to lose."""
+    return str(request.param)
+
+
 async def _terminate_backends(database_url: str) -> int:
     url = make_url(database_url)
     connection = await asyncpg.connect(url.set(drivername="postgresql", database="postgres").render_as_string(
@@ -31,8 +37,6 @@ async def _terminate_backends(database_url: str) -> int:
 async def test_dropped_connections_heal(
     backend: str, database_url: str, client: httpx.AsyncClient, tokens: Tokens
 ) -> None:
-    if backend != "postgresql":
-        pytest.skip("SQLite has no server connections to lose")
     headers = await tokens.headers("admin")
     assert (await client.get("/municipalities", headers=headers)).status_code == 200
     assert await _terminate_backends(database_url) >= 1
