@@ -8,6 +8,7 @@ from typing import Any
 
 import jwt
 from sqlalchemy import bindparam, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb import audit
@@ -131,7 +132,11 @@ async def session_resident(db: AsyncSession, session_id: str, *, now: datetime) 
 
     Read with a Core statement in the caller's transaction (no ORM identity map or unit of work).
     """
-    connection = await db.connection()
+    return await read_session(await db.connection(), session_id, now=now)
+
+
+async def read_session(connection: AsyncConnection, session_id: str, *, now: datetime) -> Resident:
+    """:func:`session_resident` on a connection (the cast's fast path reads it outside a transaction)."""
     row = (await connection.execute(_SESSION_ROW, {"session_id": session_id})).first()
     if row is None:
         raise Unauthorized("invalid token")

@@ -13,7 +13,6 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, PathParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from pb.db import transaction
 from pb.dependencies import (
     Caller,
     Credentials,
@@ -103,22 +102,19 @@ class VotingController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> Response[CastReceipt]:
         """Cast or change your ballot; 201 with its receipt, 200 when repeating a request already done."""
-        # One transaction and one connection: the session row (revocation, expiry) is read in the cast's own
-        # transaction, with the round's lock (pb.voting.service). The transaction is opened here rather than by a
-        # dependency, so nothing resolved after it can raise and leave it open (Litestar does not clean up
-        # dependencies when a later one raises).
-        now = credential.now
-        keys = _voting_keys(state.settings.voter_key_master)
-        async with transaction(state.sessionmaker) as db_session:
-            result = await service.cast_ballot(
-                db_session,
-                budget_id=budget_id,
-                session_id=credential.session_id,
-                data=data,
-                idempotency_key=idempotency_key,
-                keys=keys,
-                now=now,
-            )
+        # The session row (revocation, expiry) is read by the cast itself, on its own connection (pb.voting.service);
+        # the transaction, where there is one, is opened there rather than by a dependency, so nothing resolved
+        # after it can raise and leave it open (Litestar does not clean up dependencies when a later one raises).
+        result = await service.cast(
+            state.engine,
+            state.sessionmaker,
+            budget_id=budget_id,
+            session_id=credential.session_id,
+            data=data,
+            idempotency_key=idempotency_key,
+            keys=_voting_keys(state.settings.voter_key_master),
+            now=credential.now,
+        )
         # The CastReceipt body, encoded directly (no model built and dumped again on the hot path).
         body = msgspec.json.encode({
             "receipt": result.receipt,

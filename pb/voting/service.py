@@ -17,20 +17,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, exists, func, literal, literal_column, null
+from sqlalchemy import bindparam, delete, func, literal_column
 from sqlalchemy import select as sql_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb.auth.identity import Resident
 from pb.auth.models import ResidentSession
 from pb.auth.sessions import session_resident
+from pb.db import SessionMaker, transaction
 from pb.errors import NotFound, Unauthorized
 from pb.models import Budget, BudgetRound, Municipality, Phase
 from pb.voting.cast_log import record_cast
-from pb.voting.eligibility import VoterClaims, judge, rules_for
+from pb.voting.eligibility import judge, rules_for
 from pb.voting.errors import (
     AlreadyVoted,
     IdempotencyKeyReused,
@@ -40,12 +42,13 @@ from pb.voting.errors import (
     StaleConfig,
     VotingClosed,
 )
-from pb.voting.frozen import FrozenBudget, FrozenRound, frozen_round
+from pb.voting.first_cast import remember_open_budget, try_first_cast
+from pb.voting.frozen import FrozenRound, frozen_round
 from pb.voting.keys import SealedRef, VotingKeys
-from pb.voting.models import Ballot, CastAction, CastEvent, Participation, coarse_time
-from pb.voting.receipts import Selections, canonical_ballot, new_nonce, receipt_of, stored_selections
+from pb.voting.models import Ballot, CastAction, Participation
+from pb.voting.prepared import PreparedCast, prepare_cast
+from pb.voting.receipts import Selections, stored_selections
 from pb.voting.schemas import BallotCast
-from pb.voting.validation import checked_selections
 
 SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
 """SQLite's clock to the millisecond (CURRENT_TIMESTAMP has whole seconds), in UTC."""
@@ -62,19 +65,30 @@ class CastResult:
     """False when the request repeated an earlier one (same Idempotency-Key and body): nothing was stored."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Cast:
-    """A checked ballot, ready to store."""
-
-    round_id: int
-    budget_id: int
-    voter_key: str
-    config_hash: str
-    selections: Selections
-    nonce: str
-    receipt: str
-    idempotency_tag: str | None
-    request_tag: str
+async def cast(
+    engine: AsyncEngine,
+    sessionmaker: SessionMaker,
+    *,
+    budget_id: int,
+    session_id: str,
+    data: BallotCast,
+    idempotency_key: str | None,
+    keys: VotingKeys,
+    now: datetime,
+) -> CastResult:
+    """Cast for the resident of session ``session_id``: a first ballot in two statements where it can be
+    (:mod:`pb.voting.first_cast`), anything else in the full transaction of :func:`cast_ballot`."""
+    first = await try_first_cast(
+        engine, budget_id=budget_id, session_id=session_id, data=data, idempotency_key=idempotency_key, keys=keys,
+        now=now,
+    )
+    if first is not None:
+        return CastResult(first.receipt, first.nonce, budget_id, first.config_hash, first.selections, created=True)
+    async with transaction(sessionmaker) as session:
+        return await cast_ballot(
+            session, budget_id=budget_id, session_id=session_id, data=data, idempotency_key=idempotency_key,
+            keys=keys, now=now,
+        )
 
 
 async def cast_ballot(
@@ -109,24 +123,15 @@ async def cast_ballot(
     )
     if not verdict.eligible:
         raise NotEligible(verdict.message or "not eligible", reason=verdict.reason)
-    cast = _prepare(frozen, budget, voter, data, idempotency_key, keys)
+    remember_open_budget(budget_id, frozen, locked.municipality_code)
+    cast = prepare_cast(frozen, budget, voter, data, idempotency_key, keys)
     ballot_id = uuid.uuid4()
     sealed = keys.seal(
         frozen.round_id, SealedRef(ballot_id, cast.nonce), budget_id=budget_id, voter_key=cast.voter_key
     )
-    if session.get_bind().dialect.name == "postgresql":
-        # A first cast in one round trip: participation, ballot and cast event in one statement.
-        created, stored = await _insert_first_cast(session, cast, ballot_id, sealed, now)
-        if created and not stored:
-            raise ReceiptReused(
-                "this nonce was already used for the same ballot; send a fresh nonce", field="nonce"
-            )
-        if created:
-            return CastResult(cast.receipt, cast.nonce, budget_id, cast.config_hash, cast.selections, created=True)
-    else:
-        created = await _insert_participation(session, cast, sealed)
-        if created:
-            await _insert_ballot(session, cast, ballot_id)
+    created = await _insert_participation(session, cast, sealed)
+    if created:
+        await _insert_ballot(session, cast, ballot_id)
     if created:
         action = CastAction.CAST
     else:
@@ -207,33 +212,6 @@ async def _open_round(session: AsyncSession, locked: _LockedRound) -> FrozenRoun
     return frozen
 
 
-def _prepare(
-    frozen: FrozenRound,
-    budget: FrozenBudget,
-    voter: VoterClaims,
-    data: BallotCast,
-    idempotency_key: str | None,
-    keys: VotingKeys,
-) -> _Cast:
-    selections = checked_selections(budget, data.selections)
-    nonce = data.nonce or new_nonce()
-    canonical = canonical_ballot(budget_id=budget.id, config_hash=frozen.config_hash, selections=selections)
-    voter_key = keys.voter_key(frozen.round_id, voter.person_key)
-    return _Cast(
-        round_id=frozen.round_id,
-        budget_id=budget.id,
-        voter_key=voter_key,
-        config_hash=frozen.config_hash,
-        selections=selections,
-        nonce=nonce,
-        receipt=receipt_of(nonce, canonical),
-        idempotency_tag=(
-            keys.tag(frozen.round_id, "idempotency", voter_key, idempotency_key) if idempotency_key else None
-        ),
-        request_tag=keys.tag(frozen.round_id, "request", voter_key, canonical, data.nonce or ""),
-    )
-
-
 @functools.cache
 def _upserts(dialect: str) -> tuple[Any, Any]:
     """The participation and ballot INSERT ... ON CONFLICT DO NOTHING statements, built once per dialect."""
@@ -250,87 +228,7 @@ def _upserts(dialect: str) -> tuple[Any, Any]:
     return participation, ballot
 
 
-@functools.cache
-def _first_cast_statement() -> Any:
-    """PostgreSQL: the participation, the ballot (only if the participation was new) and the cast event (only
-    if the ballot was stored) as data-modifying CTEs of one statement; answers (participation new, ballot stored).
-
-    The same statements and conflict rules as the step-by-step path: ``ON CONFLICT DO NOTHING`` on the voter's
-    participation (the unique key that makes one counted ballot per voter) and on the receipt.
-    """
-    participations: Any = Participation.__table__  # type: ignore[attr-defined]
-    ballots: Any = Ballot.__table__  # type: ignore[attr-defined]
-    events: Any = CastEvent.__table__  # type: ignore[attr-defined]
-    budget = bindparam("budget_id", type_=ballots.c.budget_id.type)
-    participation = (
-        pg_insert(participations)
-        .values(
-            budget_id=budget, voter_key=bindparam("voter_key"), sealed_ballot=bindparam("sealed_ballot"),
-            idempotency_tag=bindparam("idempotency_tag"), request_tag=bindparam("request_tag"),
-        )
-        .on_conflict_do_nothing(index_elements=["budget_id", "voter_key"])
-        .returning(participations.c.voter_key)
-        .cte("new_participation")
-    )
-    ballot = (
-        pg_insert(ballots)
-        .from_select(
-            ["id", "budget_id", "config_hash", "selections", "receipt"],
-            sql_select(
-                bindparam("ballot_id", type_=ballots.c.id.type), budget,
-                bindparam("config_hash", type_=ballots.c.config_hash.type),
-                bindparam("selections", type_=ballots.c.selections.type),
-                bindparam("receipt", type_=ballots.c.receipt.type),
-            ).where(exists(sql_select(participation.c.voter_key))),
-        )
-        .on_conflict_do_nothing(index_elements=["receipt"])
-        .returning(ballots.c.id)
-        .cte("new_ballot")
-    )
-    event = (
-        pg_insert(events)
-        .from_select(
-            ["id", "budget_id", "action", "status", "code", "at"],
-            sql_select(
-                bindparam("event_id", type_=events.c.id.type),
-                bindparam("event_budget_id", type_=events.c.budget_id.type),
-                literal(CastAction.CAST.value, events.c.action.type), literal(201, events.c.status.type),
-                null(), bindparam("at", type_=events.c.at.type),
-            ).where(exists(sql_select(ballot.c.id))),
-        )
-        .returning(events.c.id)
-        .cte("new_event")
-    )
-    return sql_select(
-        exists(sql_select(participation.c.voter_key)),
-        exists(sql_select(ballot.c.id)),
-        exists(sql_select(event.c.id)),
-    )
-
-
-async def _insert_first_cast(
-    session: AsyncSession, cast: _Cast, ballot_id: uuid.UUID, sealed: str, now: datetime
-) -> tuple[bool, bool]:
-    values = {
-        "budget_id": cast.budget_id,
-        "voter_key": cast.voter_key,
-        "sealed_ballot": sealed,
-        "idempotency_tag": cast.idempotency_tag,
-        "request_tag": cast.request_tag,
-        "ballot_id": ballot_id,
-        "config_hash": cast.config_hash,
-        "selections": cast.selections,
-        "receipt": cast.receipt,
-        "event_id": uuid.uuid4(),
-        "event_budget_id": cast.budget_id,
-        "at": coarse_time(now),
-    }
-    connection = await session.connection()
-    participation_new, ballot_stored, _ = (await connection.execute(_first_cast_statement(), values)).one()
-    return bool(participation_new), bool(ballot_stored)
-
-
-async def _insert_participation(session: AsyncSession, cast: _Cast, sealed: str) -> bool:
+async def _insert_participation(session: AsyncSession, cast: PreparedCast, sealed: str) -> bool:
     """Insert the voter's participation unless it exists; True when this call created it."""
     statement = _upserts(session.get_bind().dialect.name)[0]
     values = {
@@ -354,7 +252,7 @@ async def _locked_participation(session: AsyncSession, budget_id: int, voter_key
     return (await session.exec(query)).one()
 
 
-async def _insert_ballot(session: AsyncSession, cast: _Cast, ballot_id: uuid.UUID) -> None:
+async def _insert_ballot(session: AsyncSession, cast: PreparedCast, ballot_id: uuid.UUID) -> None:
     statement = _upserts(session.get_bind().dialect.name)[1]
     values = {
         "id": ballot_id,
@@ -372,7 +270,7 @@ async def _insert_ballot(session: AsyncSession, cast: _Cast, ballot_id: uuid.UUI
 
 async def _replace(
     session: AsyncSession,
-    cast: _Cast,
+    cast: PreparedCast,
     existing: Participation,
     ballot_id: uuid.UUID,
     sealed: str,

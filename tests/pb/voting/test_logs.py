@@ -19,7 +19,7 @@ from sqlalchemy import text
 
 from pb.accesslog import DropQueryString
 from pb.devidp.persons import BY_ID
-from pb.voting import service
+from pb.voting import first_cast, service
 from tests.pb.auth.conftest import dev_login
 from tests.pb.voting.election import Election
 
@@ -93,7 +93,7 @@ async def test_a_scripted_election_logs_no_identity_token_voter_key_receipt_or_s
                 "INSERT INTO no_such_table (id, budget_id, config_hash, selections, receipt) "
                 "VALUES (:id, :budget_id, :config_hash, :selections, :receipt)")
 
-        def failing_first_cast() -> Any:
+        def failing_first_cast(*, windowed: bool) -> Any:
             # The same fault on PostgreSQL's one-statement first cast.
             return text(
                 "INSERT INTO no_such_table (id, budget_id, config_hash, selections, receipt) "
@@ -101,7 +101,7 @@ async def test_a_scripted_election_logs_no_identity_token_voter_key_receipt_or_s
 
         original = service._upserts
         monkeypatch.setattr(service, "_upserts", failing_upserts)
-        monkeypatch.setattr(service, "_first_cast_statement", failing_first_cast)
+        monkeypatch.setattr(first_cast, "_statement", failing_first_cast)
         forced = await browser.post(theme, json={**body, "selections": ["D", "B"], "nonce": None}, headers=bearer)
         monkeypatch.undo()
         await browser.post("/auth/logout", headers={"X-CSRF-Token": signed_in["csrf_token"]})

@@ -1,0 +1,229 @@
+"""A resident's first ballot in a budget, on PostgreSQL: the session row read, then one autocommitted statement.
+
+Most casts are a voter's first in a budget while voting is open. For those, the full transaction of
+:func:`pb.voting.service.cast_ballot` (BEGIN, the round lock, the insert, COMMIT: four round trips) is replaced
+by two statements, neither inside an explicit transaction:
+
+1. the session row (revocation, expiry, eligibility claims), by its primary key;
+2. one statement that locks the round FOR SHARE only if it is still voting under the same frozen configuration,
+   municipality and window (judged by the database's clock), inserts the participation unless the voter has
+   one, the ballot only if the participation is new, and the cast event only if the ballot was stored.
+
+The statement is atomic on its own, so it keeps every guarantee of the transaction: the participation's primary
+key still makes one counted ballot per voter, an official's close (FOR UPDATE on the round) still waits for casts
+in flight, and a cast after the close finds the round no longer voting. A receipt that is already taken aborts
+the statement (plain INSERT), so a participation is never stored without its ballot.
+
+Whatever is not the plain case (a budget this process has not seen open, a stale configuration, an ineligible
+resident, an invalid ballot, a voter who already has a ballot, a closed round, a receipt clash) returns None
+before anything is stored, and the caller runs the full transaction, which answers it exactly. Reading the
+session outside the cast's statement means a session revoked in the microseconds between the two still casts,
+as it would had the revocation come just after.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, exists, func, literal, null
+from sqlalchemy import select as sql_select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from pb.auth.sessions import read_session
+from pb.errors import PbError
+from pb.models import BudgetRound, Municipality, Phase
+from pb.voting.eligibility import judge, rules_for
+from pb.voting.frozen import FrozenRound
+from pb.voting.keys import SealedRef, VotingKeys
+from pb.voting.models import Ballot, CastAction, CastEvent, Participation, coarse_time
+from pb.voting.prepared import prepare_cast
+from pb.voting.schemas import BallotCast
+
+INDEX_SIZE = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class OpenBudget:
+    """A budget this process has seen open for voting: its round's frozen configuration and municipality."""
+
+    frozen: FrozenRound
+    municipality_code: str
+
+
+_open_budgets: dict[int, OpenBudget] = {}
+
+
+def remember_open_budget(budget_id: int, frozen: FrozenRound, municipality_code: str) -> None:
+    """Called by the full cast once it found the round voting; the fast path trusts nothing else of it, since
+    its statement checks the round's phase, hash and municipality again under the lock."""
+    if len(_open_budgets) >= INDEX_SIZE:
+        _open_budgets.clear()
+    _open_budgets[budget_id] = OpenBudget(frozen, municipality_code)
+
+
+@dataclass(frozen=True, slots=True)
+class FirstCast:
+    """What the fast path stored; the caller turns it into the receipt."""
+
+    receipt: str
+    nonce: str
+    config_hash: str
+    selections: Any
+
+
+async def try_first_cast(
+    engine: AsyncEngine,
+    *,
+    budget_id: int,
+    session_id: str,
+    data: BallotCast,
+    idempotency_key: str | None,
+    keys: VotingKeys,
+    now: datetime,
+) -> FirstCast | None:
+    """Store a first ballot in two statements; None when the full transaction must decide (nothing stored)."""
+    known = _open_budgets.get(budget_id)
+    if known is None or known.frozen.config_hash != data.config_hash or engine.dialect.name != "postgresql":
+        return None
+    frozen = known.frozen
+    budget = frozen.budgets[budget_id]
+    async with _autocommit(engine).connect() as connection:
+        voter = await read_session(connection, session_id, now=now)  # a revoked or expired session is a 401 here
+        verdict = judge(
+            voter,
+            rules_for(
+                min_age=budget.min_age,
+                voting_ends_at=frozen.voting_ends_at,
+                now=now,
+                municipality_code=known.municipality_code if frozen.residence_required else None,
+                postal_codes=budget.postal_codes,
+            ),
+        )
+        if not verdict.eligible:
+            return None
+        try:
+            cast = prepare_cast(frozen, budget, voter, data, idempotency_key, keys)
+        except PbError:
+            return None  # an invalid ballot: the full cast says why, after the phase (which comes first)
+        ballot_id = uuid.uuid4()
+        sealed = keys.seal(
+            frozen.round_id, SealedRef(ballot_id, cast.nonce), budget_id=budget_id, voter_key=cast.voter_key
+        )
+        values = {
+            "round_id": frozen.round_id,
+            "municipality_code": known.municipality_code,
+            "frozen_hash": frozen.config_hash,
+            "budget_id": budget_id,
+            "voter_key": cast.voter_key,
+            "sealed_ballot": sealed,
+            "idempotency_tag": cast.idempotency_tag,
+            "request_tag": cast.request_tag,
+            "ballot_id": ballot_id,
+            "ballot_budget_id": budget_id,
+            "config_hash": cast.config_hash,
+            "selections": cast.selections,
+            "receipt": cast.receipt,
+            "event_id": uuid.uuid4(),
+            "event_budget_id": budget_id,
+            "at": coarse_time(now),
+        }
+        statement = _statement(windowed=frozen.voting_ends_at is not None)
+        if frozen.voting_ends_at is not None:
+            values["ends_at"] = frozen.voting_ends_at
+        try:
+            round_open, participation_new, event_stored = (await connection.execute(statement, values)).one()
+        except IntegrityError:
+            return None  # the receipt is taken: the statement stored nothing
+    if not (round_open and participation_new and event_stored):
+        return None
+    return FirstCast(cast.receipt, cast.nonce, cast.config_hash, cast.selections)
+
+
+@functools.lru_cache(maxsize=4)
+def _autocommit(engine: AsyncEngine) -> AsyncEngine:
+    """The engine's pool, with connections in autocommit: no BEGIN or COMMIT round trips."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+@functools.cache
+def _statement(*, windowed: bool) -> Any:
+    """The round lock and the three inserts as CTEs of one statement; answers (round open, participation new,
+    ballot and event stored). Built once per variant."""
+    rounds: Any = BudgetRound.__table__  # type: ignore[attr-defined]
+    municipalities: Any = Municipality.__table__  # type: ignore[attr-defined]
+    participations: Any = Participation.__table__  # type: ignore[attr-defined]
+    ballots: Any = Ballot.__table__  # type: ignore[attr-defined]
+    events: Any = CastEvent.__table__  # type: ignore[attr-defined]
+    conditions = [
+        rounds.c.id == bindparam("round_id"),
+        rounds.c.phase == Phase.VOTING.value,
+        rounds.c.config_hash == bindparam("frozen_hash", type_=rounds.c.config_hash.type),
+        municipalities.c.code == bindparam("municipality_code", type_=municipalities.c.code.type),
+    ]
+    if windowed:
+        conditions.append(func.now() < bindparam("ends_at", type_=events.c.at.type))
+    open_round = (
+        sql_select(rounds.c.id)
+        .join(municipalities, municipalities.c.id == rounds.c.municipality_id)
+        .where(*conditions)
+        .with_for_update(read=True, of=rounds)
+        .cte("open_round")
+    )
+    participation = (
+        pg_insert(participations)
+        .from_select(
+            ["budget_id", "voter_key", "sealed_ballot", "idempotency_tag", "request_tag"],
+            sql_select(
+                bindparam("budget_id", type_=participations.c.budget_id.type),
+                bindparam("voter_key", type_=participations.c.voter_key.type),
+                bindparam("sealed_ballot", type_=participations.c.sealed_ballot.type),
+                bindparam("idempotency_tag", type_=participations.c.idempotency_tag.type),
+                bindparam("request_tag", type_=participations.c.request_tag.type),
+            ).where(exists(sql_select(open_round.c.id))),
+        )
+        .on_conflict_do_nothing(index_elements=["budget_id", "voter_key"])
+        .returning(participations.c.voter_key)
+        .cte("new_participation")
+    )
+    ballot = (
+        pg_insert(ballots)
+        .from_select(
+            ["id", "budget_id", "config_hash", "selections", "receipt"],
+            sql_select(
+                bindparam("ballot_id", type_=ballots.c.id.type),
+                bindparam("ballot_budget_id", type_=ballots.c.budget_id.type),
+                bindparam("config_hash", type_=ballots.c.config_hash.type),
+                bindparam("selections", type_=ballots.c.selections.type),
+                bindparam("receipt", type_=ballots.c.receipt.type),
+            ).where(exists(sql_select(participation.c.voter_key))),
+        )
+        .returning(ballots.c.id)
+        .cte("new_ballot")
+    )
+    event = (
+        pg_insert(events)
+        .from_select(
+            ["id", "budget_id", "action", "status", "code", "at"],
+            sql_select(
+                bindparam("event_id", type_=events.c.id.type),
+                bindparam("event_budget_id", type_=events.c.budget_id.type),
+                literal(CastAction.CAST.value, events.c.action.type),
+                literal(201, events.c.status.type),
+                null(),
+                bindparam("at", type_=events.c.at.type),
+            ).where(exists(sql_select(ballot.c.id))),
+        )
+        .returning(events.c.id)
+        .cte("new_event")
+    )
+    return sql_select(
+        exists(sql_select(open_round.c.id)),
+        exists(sql_select(participation.c.voter_key)),
+        exists(sql_select(event.c.id)),
+    )
