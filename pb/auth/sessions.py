@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -74,17 +75,17 @@ def _resident(record: ResidentSession, *, display_name: str | None = None) -> Re
 
 def verify_session_token(settings: Settings, token: str, *, now: datetime) -> dict[str, Any]:
     """Check a session token's header, signature and claims against ``now``; any doubt is a 401."""
+    keys = verifying_keys(settings)
     try:
-        header = jwt.get_unverified_header(token)
-        key = verifying_keys(settings).get(str(header.get("kid", "")))
-        if (
-            key is None
-            or header.get("typ") != TOKEN_TYPE
-            or header.get("alg") != key.algorithm
-            or FORBIDDEN_HEADERS & header.keys()
-        ):
-            raise Unauthorized("invalid token")
-        claims: dict[str, Any] = jwt.decode(
+        if len(keys) == 1:
+            # One key (no rotation under way): the header is parsed once, by the decode, and judged after it.
+            key = next(iter(keys.values()))
+        else:
+            found = keys.get(str(jwt.get_unverified_header(token).get("kid", "")))
+            if found is None:
+                raise Unauthorized("invalid token")
+            key = found
+        decoded = jwt.decode_complete(
             token,
             key.key,
             algorithms=[key.algorithm],
@@ -95,6 +96,15 @@ def verify_session_token(settings: Settings, token: str, *, now: datetime) -> di
         )
     except jwt.PyJWTError as exc:
         raise Unauthorized("invalid token") from exc
+    header: dict[str, Any] = decoded["header"]
+    if (
+        header.get("kid") != key.kid
+        or header.get("typ") != TOKEN_TYPE
+        or header.get("alg") != key.algorithm
+        or FORBIDDEN_HEADERS & header.keys()
+    ):
+        raise Unauthorized("invalid token")
+    claims: dict[str, Any] = decoded["payload"]
     check_times(claims, now=now, leeway_s=LEEWAY_S)
     if not isinstance(claims["sid"], str) or claims["sub"] != claims["sid"]:
         raise Unauthorized("invalid token")
@@ -121,7 +131,7 @@ async def authenticate_resident(
 
 
 _SESSION_TABLE: Any = ResidentSession.__table__  # type: ignore[attr-defined]
-_SESSION_ROW = select(
+SESSION_ROW = select(
     _SESSION_TABLE.c.person_key, _SESSION_TABLE.c.birth_date, _SESSION_TABLE.c.municipality_code,
     _SESSION_TABLE.c.postal_code, _SESSION_TABLE.c.acr, _SESSION_TABLE.c.expires_at, _SESSION_TABLE.c.revoked_at,
 ).where(_SESSION_TABLE.c.id == bindparam("session_id"))
@@ -136,8 +146,13 @@ async def session_resident(db: AsyncSession, session_id: str, *, now: datetime) 
 
 
 async def read_session(connection: AsyncConnection, session_id: str, *, now: datetime) -> Resident:
-    """:func:`session_resident` on a connection (the cast's fast path reads it outside a transaction)."""
-    row = (await connection.execute(_SESSION_ROW, {"session_id": session_id})).first()
+    """:func:`session_resident` on a connection."""
+    row = (await connection.execute(SESSION_ROW, {"session_id": session_id})).first()
+    return session_from_row(session_id, row, now=now)
+
+
+def session_from_row(session_id: str, row: Sequence[Any] | None, *, now: datetime) -> Resident:
+    """The resident of a :data:`SESSION_ROW` result; revoked, expired or unknown sessions are a 401."""
     if row is None:
         raise Unauthorized("invalid token")
     person, birth_date, municipality_code, postal_code, acr, expires_at, revoked_at = row

@@ -32,10 +32,12 @@ from typing import Any
 from sqlalchemy import bindparam, exists, func, literal, null
 from sqlalchemy import select as sql_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from pb.auth.sessions import read_session
+from pb.auth.sessions import SESSION_ROW, session_from_row
+from pb.driver import DriverStatement, fetch_row
 from pb.errors import PbError
 from pb.models import BudgetRound, Municipality, Phase
 from pb.voting.eligibility import judge, rules_for
@@ -93,8 +95,10 @@ async def try_first_cast(
         return None
     frozen = known.frozen
     budget = frozen.budgets[budget_id]
-    async with _autocommit(engine).connect() as connection:
-        voter = await read_session(connection, session_id, now=now)  # a revoked or expired session is a 401 here
+    dialect = engine.dialect
+    async with engine.connect() as connection:
+        row = await fetch_row(connection, _compiled(SESSION_ROW, dialect), {"session_id": session_id})
+        voter = session_from_row(session_id, row, now=now)  # a revoked or expired session is a 401 here
         verdict = judge(
             voter,
             rules_for(
@@ -119,36 +123,31 @@ async def try_first_cast(
             "round_id": frozen.round_id,
             "municipality_code": known.municipality_code,
             "frozen_hash": frozen.config_hash,
+            "ends_at": frozen.voting_ends_at,
             "budget_id": budget_id,
             "voter_key": cast.voter_key,
             "sealed_ballot": sealed,
             "idempotency_tag": cast.idempotency_tag,
             "request_tag": cast.request_tag,
             "ballot_id": ballot_id,
-            "ballot_budget_id": budget_id,
             "config_hash": cast.config_hash,
             "selections": cast.selections,
             "receipt": cast.receipt,
-            "event_id": uuid.uuid4(),
-            "event_budget_id": budget_id,
             "at": coarse_time(now),
         }
-        statement = _statement(windowed=frozen.voting_ends_at is not None)
-        if frozen.voting_ends_at is not None:
-            values["ends_at"] = frozen.voting_ends_at
+        statement = _compiled(_statement(windowed=frozen.voting_ends_at is not None), dialect)
         try:
-            round_open, participation_new, event_stored = (await connection.execute(statement, values)).one()
+            outcome = await fetch_row(connection, statement, values)
         except IntegrityError:
             return None  # the receipt is taken: the statement stored nothing
-    if not (round_open and participation_new and event_stored):
-        return None
+    if outcome is None or not all(outcome):
+        return None  # the round is not open as known, or the voter has a participation already
     return FirstCast(cast.receipt, cast.nonce, cast.config_hash, cast.selections)
 
 
-@functools.lru_cache(maxsize=4)
-def _autocommit(engine: AsyncEngine) -> AsyncEngine:
-    """The engine's pool, with connections in autocommit: no BEGIN or COMMIT round trips."""
-    return engine.execution_options(isolation_level="AUTOCOMMIT")
+@functools.lru_cache(maxsize=16)
+def _compiled(statement: Any, dialect: Dialect) -> DriverStatement:
+    return DriverStatement.compile(statement, dialect)
 
 
 @functools.cache
@@ -197,7 +196,7 @@ def _statement(*, windowed: bool) -> Any:
             ["id", "budget_id", "config_hash", "selections", "receipt"],
             sql_select(
                 bindparam("ballot_id", type_=ballots.c.id.type),
-                bindparam("ballot_budget_id", type_=ballots.c.budget_id.type),
+                bindparam("budget_id", type_=ballots.c.budget_id.type),
                 bindparam("config_hash", type_=ballots.c.config_hash.type),
                 bindparam("selections", type_=ballots.c.selections.type),
                 bindparam("receipt", type_=ballots.c.receipt.type),
@@ -211,8 +210,8 @@ def _statement(*, windowed: bool) -> Any:
         .from_select(
             ["id", "budget_id", "action", "status", "code", "at"],
             sql_select(
-                bindparam("event_id", type_=events.c.id.type),
-                bindparam("event_budget_id", type_=events.c.budget_id.type),
+                func.gen_random_uuid(),
+                bindparam("budget_id", type_=events.c.budget_id.type),
                 literal(CastAction.CAST.value, events.c.action.type),
                 literal(201, events.c.status.type),
                 null(),

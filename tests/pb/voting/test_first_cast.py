@@ -158,3 +158,4 @@ async def test_a_close_after_the_budget_is_known_refuses_later_casts(
 
     assert (late.status_code, late.json()["code"]) == (409, "voting_closed")
     assert await counts(engine) == (1, 1)
+

@@ -1,0 +1,39 @@
+"""F3 on the cast's path: the first-cast path runs on the driver's connection, and still heals (pb.driver)."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.pb.test_db_reconnect import _terminate_backends
+from tests.pb.voting.conftest import SignIn
+from tests.pb.voting.election import Election, cast, counts
+
+BUDGET = "luonto-ja-liikunta"
+
+
+@pytest.fixture(params=[pytest.param("postgresql", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    """PostgreSQL only: SQLite has no server connections to lose."""
+    return str(request.param)
+
+
+async def test_casts_heal_after_the_database_drops_its_connections(
+    client: httpx.AsyncClient, engine: AsyncEngine, database_url: str, election: Election, sign_in: SignIn
+) -> None:
+    """F3 on the cast's path: the cast in flight may answer 503 with Retry-After, the next ones succeed."""
+    first_voter = await cast(client, election, BUDGET, ["A"], await sign_in())
+    assert first_voter.status_code == 201
+    voters = [await sign_in() for _ in range(4)]
+    assert await _terminate_backends(database_url) >= 1
+
+    first = await cast(client, election, BUDGET, ["A"], voters[0])
+    later = [await cast(client, election, BUDGET, ["B"], voter) for voter in voters[1:]]
+
+    assert first.status_code in (201, 503)
+    if first.status_code == 503:
+        assert (first.json()["code"], first.headers["retry-after"]) == ("database_unavailable", "1")
+    assert [r.status_code for r in later] == [201, 201, 201]
+    stored = 4 + (first.status_code == 201)
+    assert await counts(engine, election.budgets[BUDGET]) == (stored, stored)
