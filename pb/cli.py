@@ -78,10 +78,9 @@ def db_upgrade(revision: str) -> None:
 @click.option("--demo", is_flag=True, help="Load the demo municipality first (idempotent).")
 def serve(host: str, port: int, workers: int, demo: bool) -> None:
     """Serve the API (migrating the database first)."""
-    import uvicorn
-
     from pb.accesslog import uvicorn_log_config
     from pb.migrate import upgrade
+    from pb.serve import serve as serve_workers
 
     settings = _settings()
     upgrade(settings.database_url)
@@ -91,8 +90,8 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
     # Sign-in redirects come back to where this server listens unless a public URL is configured.
     os.environ.setdefault("PB_PUBLIC_URL", f"http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}")
     # The access log leaves out query strings: the sign-in callback's code and state must not reach logs (S2).
-    uvicorn.run("pb.asgi:create", factory=True, host=host, port=port, workers=workers,
-                log_level=settings.log_level.lower(), proxy_headers=False, log_config=uvicorn_log_config())
+    serve_workers("pb.asgi:create", factory=True, host=host, port=port, workers=workers,
+                  log_level=settings.log_level.lower(), proxy_headers=False, log_config=uvicorn_log_config())
 
 
 def _share_development_keys(settings: Settings) -> None:

@@ -1,0 +1,5 @@
+"""``python -m pb``: the ``pb`` command line."""
+
+from pb.cli import main
+
+main()
