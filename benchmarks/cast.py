@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import re
@@ -134,13 +135,12 @@ async def prepare(settings: Settings, voters: int) -> tuple[int, int, str, list[
 
 
 def start_server(env: dict[str, str], port: int, workers: int, access_log: bool) -> subprocess.Popen[bytes]:
-    """uvicorn as ``pb serve`` runs it (uvloop and httptools when installed); without the access log unless asked,
-    which is then written to a discarded stream (its formatting costs CPU, not its storage)."""
-    command = [sys.executable, "-m", "uvicorn", "pb.asgi:create", "--factory", "--host", "127.0.0.1",
-               "--port", str(port), "--workers", str(workers), "--log-level", "info" if access_log else "warning"]
-    if not access_log:
-        command.append("--no-access-log")
-        return subprocess.Popen(command, env=env, cwd=ROOT)
+    """``pb serve``, pb's production server (uvicorn workers, each on its own SO_REUSEPORT socket; uvloop and
+    httptools). Its log, access log included with ``--access-log``, goes to a discarded stream: formatting costs
+    CPU, not its storage."""
+    command = [sys.executable, "-m", "pb", "serve", "--host", "127.0.0.1", "--port", str(port),
+               "--workers", str(workers)]
+    env = {**env, "PB_LOG_LEVEL": "INFO" if access_log else "WARNING"}
     return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -265,10 +265,29 @@ def server_cpu_seconds(pid: int) -> float:
     """User and system CPU seconds of pb's server process and its workers so far (Linux /proc)."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
-    pids = [pid, *(int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
+    pids, pending = [], [pid]
+    while pending:
+        one = pending.pop()
+        pids.append(one)
+        pending.extend(int(p) for p in Path(f"/proc/{one}/task/{one}/children").read_text().split())
     for one in pids:
         fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
         total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def postgres_cpu_seconds() -> float:
+    """User and system CPU seconds of every PostgreSQL server process so far (Linux /proc; a backend that exits
+    takes its seconds with it, so the pools' connections are opened before measuring)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "comm").read_text().startswith("postgres"):
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / tick
+        except OSError:
+            continue
     return total
 
 
@@ -297,7 +316,9 @@ def pgbench(dsn_db: str, round_id: int, budget_id: int, config_hash: str, client
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--voters", type=int, default=6000, help="residents signed in (hard cap 20000)")
+    parser.add_argument("--voters", type=int, default=8000, help="residents signed in (hard cap 20000)")
+    parser.add_argument("--warmup", type=int, default=500,
+                        help="residents who cast first, unmeasured: the workers' pools, caches and statements warm up")
     parser.add_argument("--concurrency", type=int, default=32, help="casts in flight (hard cap 256)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=30, help="time limit of the HTTP load (hard cap 120)")
@@ -323,7 +344,7 @@ async def main() -> None:
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
     env = {**os.environ, "PB_DATABASE_URL": database_url, "PB_SESSION_PRIVATE_KEY": pem,
            "PB_VOTER_KEY_SECRET": uuid.uuid4().hex * 2, "PB_LOG_LEVEL": "WARNING", "PB_ENV": "development",
-           "PB_DB_POOL_SIZE": "20", "PB_SESSION_TTL_MINUTES": "600"}
+           "PB_DB_POOL_SIZE": os.environ.get("PB_DB_POOL_SIZE", "20"), "PB_SESSION_TTL_MINUTES": "600"}
     server = None
     try:
         await asyncio.to_thread(upgrade, database_url)
@@ -335,7 +356,18 @@ async def main() -> None:
         server = start_server(env, port, args.workers, args.access_log)
         base = f"http://127.0.0.1:{port}"
         await wait_ready(base)
-        cpu_before = server_cpu_seconds(server.pid)
+        # Warm-up, not measured: each worker's first casts open its pool's connections, compile its statements and
+        # learn the open budget.
+        warmup = min(args.warmup, len(tokens) // 4)
+        _, _, warm_receipts, warm_statuses = await load(
+            port, budget_id, config_hash, tokens[:warmup], concurrency, seconds)
+        tokens = tokens[warmup:]
+        # What the generator has built so far is kept to the end: its collector need not walk it again (a full
+        # collection would stall the generator and show as service latency).
+        gc.collect()
+        gc.freeze()
+        await asyncio.sleep(1)
+        cpu_before, postgres_before, own_before = server_cpu_seconds(server.pid), postgres_cpu_seconds(), time.process_time()
         # Throughput at saturation (closed loop, ``concurrency`` in flight) on the first part of the residents;
         # latency at a fixed offered rate below it (``--paced-fraction`` of that throughput) on the rest: a
         # p99 taken at saturation measures the queue the generator builds, not the service.
@@ -344,6 +376,7 @@ async def main() -> None:
             port, budget_id, config_hash, tokens[:split], concurrency, seconds)
         rate = len(receipts) / elapsed
         offered = rate * args.paced_fraction
+        await asyncio.sleep(1)
         paced_elapsed, latencies, paced_receipts, paced_statuses = await paced(
             port, budget_id, config_hash, tokens[split:], concurrency, offered, seconds)
         connection = await asyncpg.connect(make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False))
@@ -356,26 +389,30 @@ async def main() -> None:
         finally:
             await connection.close()
         cpu_s = server_cpu_seconds(server.pid) - cpu_before
+        postgres_s, own_s = postgres_cpu_seconds() - postgres_before, time.process_time() - own_before
         server.terminate()
         server.wait(timeout=30)
         server = None
         saturated_count = len(receipts)
-        receipts = receipts + paced_receipts
+        measured = saturated_count + len(paced_receipts)
+        receipts = warm_receipts + receipts + paced_receipts
         lost = len(set(receipts) - stored)
         duplicated = (ballots - len(set(receipts))) + (len(receipts) - len(set(receipts)))
         bare = pgbench(name, round_id, budget_id, config_hash, clients=concurrency if concurrency <= 64 else 64, seconds=args.pgbench_seconds)
         p50, p99 = percentiles(latencies)
         saturated_p50, saturated_p99 = percentiles(saturated_latencies)
+        print(f"warm-up (not measured): {len(warm_receipts)} ballots, statuses {warm_statuses}")
         print(f"HTTP saturation (throughput): {saturated_count} ballots acknowledged in {elapsed:.2f} s with "
-              f"{concurrency} in flight, {args.workers} uvicorn workers, access log {'on' if args.access_log else 'off'}; "
+              f"{concurrency} in flight, {args.workers} workers (pb serve), access log {'on' if args.access_log else 'off'}; "
               f"statuses {statuses}; "
               f"p50 {saturated_p50:.1f} ms, p99 {saturated_p99:.1f} ms (queueing at saturation)")
         print(f"HTTP paced (latency): {len(paced_receipts)} ballots at a fixed offered rate of {offered:.0f}/s "
               f"({args.paced_fraction:.0%} of the saturation throughput) in {paced_elapsed:.2f} s; statuses "
               f"{paced_statuses}; latency from each request's due time; "
               f"participations {participations}, ballots {ballots}")
-        print(f"pb CPU: {cpu_s:.1f} s over {len(receipts)} ballots, {cpu_s / max(1, len(receipts)) * 1000:.2f} ms per ballot "
-              f"(server and workers, user + system)")
+        per = 1000 / max(1, measured)
+        print(f"CPU per measured ballot (user + system): pb {cpu_s * per:.2f} ms (server and workers), PostgreSQL "
+              f"{postgres_s * per:.2f} ms, load generator {own_s * per:.2f} ms; {os.cpu_count()} cores")
         print(f"pgbench: the cast's SQL (a first cast: the session row, then one autocommitted statement locking the round and inserting), {min(concurrency, 64)} clients, "
               f"{args.pgbench_seconds} s; {durability}; load average before {load_before}")
         print(f"ballots_per_s={rate:.0f} p50_ms={p50:.1f} p99_ms={p99:.1f} bare_sql_per_s={bare:.0f} "
