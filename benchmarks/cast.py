@@ -1,17 +1,22 @@
 # ruff: noqa: E501  (the pgbench script keeps each SQL statement as the app sends it)
-"""Benchmark: casting ballots through the HTTP API against PostgreSQL, and the bare SQL transaction with pgbench.
+"""Benchmark: casting ballots through the HTTP API against PostgreSQL, and the bare SQL with pgbench.
 
-Starts pb with its production server (uvicorn; two workers by default, as the two cores are shared with PostgreSQL
-and the load generator) on a loopback port against a throwaway PostgreSQL database, signs in N residents, casts one valid ballot each with a bounded asyncio load generator
-(hard caps on count, concurrency and time), then drives the same SQL transaction with pgbench for a bounded
-time. Checks that every acknowledged ballot is stored once and nothing else is. Usage:
+Starts pb as production serves it (``pb serve``: uvicorn workers, two by default, as the two cores are shared with
+PostgreSQL and the load generator) on a loopback port against a throwaway PostgreSQL database, signs in N
+residents, and casts one valid ballot each with a bounded asyncio load generator (hard caps on count,
+concurrency and time). Then pgbench drives the same SQL for a bounded time. Checks that every acknowledged
+ballot is stored once and nothing else is. Usage:
 
-    .venv/bin/python benchmarks/cast.py [--voters 6000] [--concurrency 32] [--workers 2] [--seconds 30]
+    .venv/bin/python benchmarks/cast.py [--voters 8000] [--concurrency 32] [--workers 2] [--seconds 30]
 
-Throughput (``ballots_per_s``) is measured at saturation (closed loop, ``--concurrency`` in flight) on half the
-residents; latency (``p50_ms``, ``p99_ms``) at a fixed offered rate of 70% of that throughput on the other half
-(open loop, latency counted from each request's due time), because a p99 taken at saturation measures the
-generator's own queue.
+After an unmeasured warm-up, throughput (``ballots_per_s``) is measured at saturation (closed loop,
+``--concurrency`` in flight) on half the residents; latency (``p50_ms``, ``p99_ms``) at a fixed offered rate of
+70% of that throughput on the other half (open loop, latency counted from each request's due time), because a p99
+taken at saturation measures the generator's own queue.
+
+pgbench runs three times: with its default simple query protocol (``bare_sql_per_s`` and ``ratio``), with
+prepared statements as pb sends them (a stricter reference, printed with its own ratio), and with prepared
+statements paced at pb's offered rate (latency to compare with pb's).
 
 The last line is machine-readable:
 ``ballots_per_s=... p50_ms=... p99_ms=... bare_sql_per_s=... ratio=... lost=... duplicated=...``
@@ -32,6 +37,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -67,7 +73,8 @@ WITH open_round AS (SELECT budget_round.id FROM budget_round JOIN municipality O
   AND now() < 'infinity'::timestamptz FOR SHARE OF budget_round),
 new_participation AS (INSERT INTO participation (budget_id, voter_key, sealed_ballot, idempotency_tag, request_tag)
   SELECT {budget}, md5(random()::text || :r) || md5(random()::text), repeat('s', 100), md5(random()::text), md5(random()::text)
-  WHERE EXISTS (SELECT id FROM open_round) ON CONFLICT (budget_id, voter_key) DO NOTHING RETURNING voter_key),
+  WHERE EXISTS (SELECT id FROM open_round) AND NOT EXISTS (SELECT id FROM ballot WHERE receipt = md5(:r::text) || md5(:r::text))
+  ON CONFLICT (budget_id, voter_key) DO NOTHING RETURNING voter_key),
 new_ballot AS (INSERT INTO ballot (id, budget_id, config_hash, selections, receipt)
   SELECT gen_random_uuid(), {budget}, '{config_hash}', '["A", "B"]', md5(random()::text || :r) || md5(random()::text)
   WHERE EXISTS (SELECT voter_key FROM new_participation) RETURNING id),
@@ -299,19 +306,32 @@ def percentiles(latencies: list[float]) -> tuple[float, float]:
     return statistics.median(ordered) * 1000, ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
 
 
-def pgbench(dsn_db: str, round_id: int, budget_id: int, config_hash: str, clients: int, seconds: int) -> float:
+@dataclass(frozen=True)
+class Pgbench:
+    tps: float
+    p50_ms: float
+    p99_ms: float
+
+
+def pgbench(dsn_db: str, script: str, *, clients: int, seconds: int, protocol: str, rate: float | None = None) -> Pgbench:
+    """pgbench running ``script`` for ``seconds`` (at saturation, or at ``rate`` transactions a second, latency then
+    counted from each transaction's scheduled start as pb's paced phase does); latency from its per-transaction log."""
     url = make_url(ADMIN_URL)
-    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
-        script.write(PGBENCH_SCRIPT.format(round=round_id, budget=budget_id, config_hash=config_hash))
-    output = subprocess.run(
-        ["pgbench", "-n", "-h", url.host or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username or "postgres",
-         "-c", str(clients), "-j", "2", "-T", str(seconds), "-f", script.name, dsn_db],
-        capture_output=True, text=True, check=True, timeout=seconds + 60,
-    ).stdout
-    os.unlink(script.name)
+    with tempfile.TemporaryDirectory() as work:
+        path = Path(work) / "cast.sql"
+        path.write_text(script)
+        command = ["pgbench", "-n", "-h", url.host or "127.0.0.1", "-p", str(url.port or 5432),
+                   "-U", url.username or "postgres", "-c", str(clients), "-j", "2", "-T", str(seconds),
+                   "-M", protocol, "-f", str(path), "-l", "--log-prefix", str(Path(work) / "tx"), dsn_db]
+        if rate is not None:
+            command[1:1] = ["-R", f"{rate:.0f}"]
+        output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
+        latencies = [int(line.split()[2]) / 1e6 for log in Path(work).glob("tx.*") for line in
+                     log.read_text().splitlines() if line.split()[2].isdigit()]
     match = re.search(r"tps = ([0-9.]+)", output)
     assert match, output
-    return float(match.group(1))
+    p50, p99 = percentiles(latencies)
+    return Pgbench(float(match.group(1)), p50, p99)
 
 
 async def main() -> None:
@@ -398,7 +418,13 @@ async def main() -> None:
         receipts = warm_receipts + receipts + paced_receipts
         lost = len(set(receipts) - stored)
         duplicated = (ballots - len(set(receipts))) + (len(receipts) - len(set(receipts)))
-        bare = pgbench(name, round_id, budget_id, config_hash, clients=concurrency if concurrency <= 64 else 64, seconds=args.pgbench_seconds)
+        script = PGBENCH_SCRIPT.format(round=round_id, budget=budget_id, config_hash=config_hash)
+        clients = min(concurrency, 64)
+        bare_simple = pgbench(name, script, clients=clients, seconds=args.pgbench_seconds, protocol="simple")
+        bare_prepared = pgbench(name, script, clients=clients, seconds=args.pgbench_seconds, protocol="prepared")
+        bare_paced = pgbench(name, script, clients=clients, seconds=args.pgbench_seconds, protocol="prepared",
+                             rate=offered)
+        bare = bare_simple.tps
         p50, p99 = percentiles(latencies)
         saturated_p50, saturated_p99 = percentiles(saturated_latencies)
         print(f"warm-up (not measured): {len(warm_receipts)} ballots, statuses {warm_statuses}")
@@ -413,8 +439,15 @@ async def main() -> None:
         per = 1000 / max(1, measured)
         print(f"CPU per measured ballot (user + system): pb {cpu_s * per:.2f} ms (server and workers), PostgreSQL "
               f"{postgres_s * per:.2f} ms, load generator {own_s * per:.2f} ms; {os.cpu_count()} cores")
-        print(f"pgbench: the cast's SQL (a first cast: the session row, then one autocommitted statement locking the round and inserting), {min(concurrency, 64)} clients, "
-              f"{args.pgbench_seconds} s; {durability}; load average before {load_before}")
+        print(f"pgbench, {clients} clients, {args.pgbench_seconds} s a run, the first cast's SQL (the session row, then "
+              f"one autocommitted statement locking the round and inserting); {durability}; load average before "
+              f"{load_before}:")
+        print(f"  simple query protocol (pgbench's default; bare_sql_per_s): {bare_simple.tps:.0f}/s, "
+              f"p50 {bare_simple.p50_ms:.1f} ms, p99 {bare_simple.p99_ms:.1f} ms (at saturation)")
+        print(f"  prepared statements (as pb sends them): {bare_prepared.tps:.0f}/s, p50 {bare_prepared.p50_ms:.1f} ms, "
+              f"p99 {bare_prepared.p99_ms:.1f} ms (at saturation); pb's ratio to it {rate / bare_prepared.tps:.2f}")
+        print(f"  prepared statements paced at pb's offered rate {offered:.0f}/s: p50 {bare_paced.p50_ms:.1f} ms, "
+              f"p99 {bare_paced.p99_ms:.1f} ms")
         print(f"ballots_per_s={rate:.0f} p50_ms={p50:.1f} p99_ms={p99:.1f} bare_sql_per_s={bare:.0f} "
               f"ratio={rate / bare:.2f} lost={lost} duplicated={duplicated}")
     finally:

@@ -36,9 +36,11 @@ def create_engine(settings: Settings) -> AsyncEngine:
     # SQLAlchemy then invalidates the whole pool (every older connection is replaced on its next checkout), the
     # request in flight answers 503 with Retry-After (pb.errors), and the next requests get fresh connections.
     # Connections are also recycled after POOL_RECYCLE_S, before idle-timeouts of proxies can cut them.
+    # The server itself never logs a failed statement's parameters either, whatever its configuration (S2).
     return create_async_engine(
         url, echo=settings.db_echo, pool_size=settings.db_pool_size, pool_pre_ping=False,
         pool_recycle=POOL_RECYCLE_S, max_overflow=10, hide_parameters=True,
+        connect_args={"server_settings": {"log_parameter_max_length_on_error": "0"}},
     )
 
 

@@ -12,7 +12,8 @@ by two statements, neither inside an explicit transaction:
 The statement is atomic on its own, so it keeps every guarantee of the transaction: the participation's primary
 key still makes one counted ballot per voter, an official's close (FOR UPDATE on the round) still waits for casts
 in flight, and a cast after the close finds the round no longer voting. A receipt that is already taken aborts
-the statement (plain INSERT), so a participation is never stored without its ballot.
+the statement (plain INSERT), so a participation is never stored without its ballot; a receipt taken before the
+statement began is found by a NOT EXISTS instead, so only a race between two such casts reaches the key.
 
 Whatever is not the plain case (a budget this process has not seen open, a stale configuration, an ineligible
 resident, an invalid ballot, a voter who already has a ballot, a closed round, a receipt clash) returns None
@@ -184,7 +185,12 @@ def _statement(*, windowed: bool) -> Any:
                 bindparam("sealed_ballot", type_=participations.c.sealed_ballot.type),
                 bindparam("idempotency_tag", type_=participations.c.idempotency_tag.type),
                 bindparam("request_tag", type_=participations.c.request_tag.type),
-            ).where(exists(sql_select(open_round.c.id))),
+            ).where(
+                exists(sql_select(open_round.c.id)),
+                # A taken receipt is found here rather than by the ballot's unique key, whose violation the
+                # server would log with the receipt (SECURITY.md S2); the key still decides a race.
+                ~exists(sql_select(ballots.c.id).where(ballots.c.receipt == bindparam("receipt"))),
+            ),
         )
         .on_conflict_do_nothing(index_elements=["budget_id", "voter_key"])
         .returning(participations.c.voter_key)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -25,6 +26,7 @@ from tests.pb.voting.election import Election
 
 HETU = re.compile(r"\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]")
 NONCE = "s2-client-nonce-0123456789abcdef"
+THEME_NONCE = "s2-theme-nonce-fedcba9876543210"
 LOGGERS = ("pb", "litestar", "uvicorn", "uvicorn.access", "uvicorn.error", "sqlalchemy", "sqlalchemy.engine")
 
 
@@ -65,10 +67,18 @@ def capture() -> Iterator[Capture]:
             logging.getLogger(name).setLevel(level)
 
 
-async def test_a_scripted_election_logs_no_identity_token_voter_key_receipt_or_selection(
-    app: Litestar, election: Election, capture: Capture, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    person = BY_ID["aino"]
+@dataclass
+class Script:
+    """What a scripted election sent, and what must never reach a log."""
+
+    secrets: dict[str, str]
+    config_hash: str
+
+
+async def _scripted_election(app: Litestar, election: Election, monkeypatch: pytest.MonkeyPatch) -> Script:
+    """Sign-in through the dev IdP, casts (valid, invalid, ineligible, a revote, a taken receipt), a refused
+    sign-in callback, a forced 500 whose failing statement carries the ballot's values, and a logout."""
+    person, neighbour = BY_ID["aino"], BY_ID["matti"]
     app.state.cast_rate_per_minute = 1000
     ballot = f"/budgets/{election.budgets['hyryla']}/ballot"
     theme = f"/budgets/{election.budgets['luonto-ja-liikunta']}/ballot"
@@ -83,6 +93,11 @@ async def test_a_scripted_election_logs_no_identity_token_voter_key_receipt_or_s
         invalid = await browser.post(ballot, json={**body, "selections": ["ZZ-unknown"]}, headers=bearer)
         ineligible = await browser.post(f"/budgets/{election.budgets['jokela']}/ballot",
                                         json={**body, "nonce": None}, headers=bearer)
+        theme_cast = await browser.post(theme, json={**body, "nonce": THEME_NONCE}, headers=bearer)
+        other = (await dev_login(browser, neighbour.id)).json()
+        # Another resident's identical ballot with the same nonce: the same receipt, refused (first-cast path).
+        clash = await browser.post(theme, json={**body, "nonce": THEME_NONCE},
+                                   headers={"Authorization": f"Bearer {other['token']}"})
         await browser.get("/auth/me", headers=bearer)
         await browser.get(f"/auth/callback?code=s2-secret-code&state={token[:20]}")
 
@@ -106,20 +121,36 @@ async def test_a_scripted_election_logs_no_identity_token_voter_key_receipt_or_s
         monkeypatch.undo()
         await browser.post("/auth/logout", headers={"X-CSRF-Token": signed_in["csrf_token"]})
 
-    assert (cast.status_code, revote.status_code, invalid.status_code, ineligible.status_code) == (201, 201, 422, 403)
-    assert forced.status_code == 500
+    statuses = (cast.status_code, revote.status_code, invalid.status_code, ineligible.status_code,
+                theme_cast.status_code, clash.status_code, forced.status_code)
+    assert statuses == (201, 201, 422, 403, 201, 409, 500), statuses
+    assert clash.json()["code"] == "receipt_reused"
     assert forced.json()["detail"] == "the server could not complete the request"
-    logged = capture.text()
-    assert re.search(r"unhandled (ProgrammingError|OperationalError|DBAPIError)", logged), "the 500 was logged"
     secrets = {
         "national id": person.national_id, "name": person.name, "subject": person.subject, "token": token,
+        "other national id": neighbour.national_id, "other name": neighbour.name, "other token": other["token"],
         "csrf": signed_in["csrf_token"], "session": signed_in.get("session_id") or token,
         "receipt": cast.json()["receipt"], "revote receipt": revote.json()["receipt"], "nonce": NONCE,
-        "revote nonce": revote.json()["nonce"], "idempotency key": "s2-key-1", "sign-in code": "s2-secret-code",
+        "revote nonce": revote.json()["nonce"], "theme receipt": theme_cast.json()["receipt"],
+        "theme nonce": THEME_NONCE, "idempotency key": "s2-key-1", "sign-in code": "s2-secret-code",
         "selection": '"A", "C"', "selection list": "['A', 'C']", "forced selection": '["D", "B"]',
         "forced selection list": "['D', 'B']", "unknown code": "ZZ-unknown",
     }
-    assert not HETU.search(logged), HETU.search(logged)
-    leaked = {what: value for what, value in secrets.items() if value and value in logged}
+    return Script({what: value for what, value in secrets.items() if value}, election.config_hash)
+
+
+def _assert_clean(text: str, script: Script) -> None:
+    assert not HETU.search(text), HETU.search(text)
+    leaked = {what: value for what, value in script.secrets.items() if value in text}
     assert leaked == {}, leaked
-    assert not re.search(r"\b[0-9a-f]{64}\b", logged.replace(election.config_hash, "")), "no voter key or hash"
+    assert not re.search(r"\b[0-9a-f]{64}\b", text.replace(script.config_hash, "")), "no voter key or receipt"
+
+
+async def test_a_scripted_election_logs_no_identity_token_voter_key_receipt_or_selection(
+    app: Litestar, election: Election, capture: Capture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = await _scripted_election(app, election, monkeypatch)
+
+    logged = capture.text()
+    assert re.search(r"unhandled (ProgrammingError|OperationalError|DBAPIError)", logged), "the 500 was logged"
+    _assert_clean(logged, script)
