@@ -64,9 +64,11 @@ def export(round_id: int, fmt: str, out: Path) -> None:
     from pb.cli import _settings
     from pb.db import create_engine, create_sessionmaker, transaction
     from pb.results.anonymise import Minimums
-    from pb.results.exports import anonymise, write_pb, write_tables
+    from pb.results.export_data import anonymise
     from pb.results.models import BudgetResult
+    from pb.results.pabulib_export import write_pb
     from pb.results.research import budget_data, policy_of, published_budget_ids
+    from pb.results.table_export import write_tables
 
     async def run() -> list[int]:
         engine = create_engine(_settings())

@@ -18,11 +18,14 @@ from pb.errors import InvalidInput, NotFound
 from pb.models import Budget, BudgetRound, Municipality, Phase, RoundPhase
 from pb.results.access import ensure_may_export
 from pb.results.anonymise import Minimums
+from pb.results.ballot_table import BallotTable
 from pb.results.counting import Selections
 from pb.results.errors import BallotSetChanged, ResultNotReady
-from pb.results.exports import BallotTable, BudgetData, anonymise, write_pb, write_tables
+from pb.results.export_data import BudgetData, anonymise
 from pb.results.models import ResultsPolicy, ResultStatus
+from pb.results.pabulib_export import write_pb
 from pb.results.public import published_result
+from pb.results.table_export import write_tables
 from pb.results.tally import frozen_config
 from pb.voting.models import Ballot, BoardPublication
 from pb.voting.receipts import canonical_ballot, stored_selections

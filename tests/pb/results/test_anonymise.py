@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 
 from pb.results.anonymise import ANY, ATTRIBUTES, SUPPRESSED, Minimums, generalise, suppress_table
-from pb.results.exports import BudgetData, anonymise, neutralise, write_pb
+from pb.results.export_data import BudgetData, anonymise
+from pb.results.pabulib_export import write_pb
+from pb.results.table_export import neutralise
 
 DISTRICTS = ["Hyrylä", "Jokela", "Kellokoski", "Riihikallio", "Lahela", "Tiny"]
 

@@ -31,7 +31,8 @@ import pytest
 
 from pb.models import Role
 from pb.results.counting import count, outcome_json
-from pb.results.exports import BudgetData, anonymise, write_pb
+from pb.results.export_data import BudgetData, anonymise
+from pb.results.pabulib_export import write_pb
 from tests.conftest import Tokens
 from tests.pb.results.conftest import Closed, publish_all
 
