@@ -68,8 +68,9 @@ BUDGET_SLUG = "luonto-ja-liikunta"
 
 PGBENCH_SCRIPT = """\\set r random(1, 2000000000)
 SELECT person_key, birth_date, municipality_code, postal_code, acr, expires_at, revoked_at FROM resident_session WHERE id = md5(:r::text);
-WITH open_round AS (SELECT budget_round.id FROM budget_round JOIN municipality ON municipality.id = budget_round.municipality_id
-  WHERE budget_round.id = {round} AND budget_round.phase = 'voting' AND budget_round.config_hash = '{config_hash}' AND municipality.code = '858'
+WITH open_round AS (SELECT budget_round.id FROM budget_round JOIN budget ON budget.round_id = budget_round.id
+  JOIN municipality ON municipality.id = budget_round.municipality_id
+  WHERE budget_round.id = {round} AND budget.id = {budget} AND budget_round.phase = 'voting' AND budget_round.config_hash = '{config_hash}' AND municipality.code = '858'
   AND now() < 'infinity'::timestamptz FOR SHARE OF budget_round),
 new_participation AS (INSERT INTO participation (budget_id, voter_key, sealed_ballot, idempotency_tag, request_tag)
   SELECT {budget}, md5(random()::text || :r) || md5(random()::text), repeat('s', 100), md5(random()::text), md5(random()::text)

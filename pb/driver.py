@@ -7,9 +7,8 @@ instead. The statements stay SQLAlchemy Core, compiled once; values pass through
 SQLAlchemy would apply (JSON text, UTC datetimes), so what is stored is the same either way.
 
 Errors come back as SQLAlchemy's, so the service's handlers treat them as any other: a constraint violation is
-an ``IntegrityError``; a lost connection is a ``DBAPIError`` with ``connection_invalidated`` (503 with
-Retry-After) after the connection is discarded and the pool replaced, as SQLAlchemy does when it meets a dead
-connection. Statement parameters are never put in an error (SECURITY.md S2).
+an ``IntegrityError``; a lost connection is a ``DBAPIError`` with ``connection_invalidated`` after the connection
+is discarded. Statement parameters are never put in an error (SECURITY.md S2).
 """
 
 from __future__ import annotations
@@ -24,14 +23,9 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import ClauseElement
 
-CONNECTION_ERRORS = (
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.exceptions.InternalClientError,
-    OSError,
-)
-"""The connection is unusable: closed, reset or timed out, or its protocol state broken (as when the server
-ends the session between two statements)."""
+CONNECTION_ERRORS = (asyncpg.PostgresConnectionError, asyncpg.exceptions.InternalClientError, OSError)
+"""The connection is unusable: reset or timed out, or its protocol state broken (as when the server ends the
+session while a statement is under way); a closed connection counts too, as it does for SQLAlchemy."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +48,16 @@ class DriverStatement:
             processor = kind.dialect_impl(dialect).bind_processor(dialect)
             if processor is not None:
                 processors[name] = processor
-        literals = {name: compiled.binds[name].value for name in names if compiled.binds[name].value is not None}
+        literals = {
+            name: compiled.binds[name].value for name in names if not compiled.binds[name].required
+        }
         return cls(str(compiled), names, literals, processors)
 
     def arguments(self, values: Mapping[str, Any]) -> list[Any]:
+        """Positional arguments; KeyError for a parameter neither given nor compiled in (never a silent NULL)."""
         arguments = []
         for name in self.names:
-            value = values[name] if name in values else self.literals.get(name)
+            value = values[name] if name in values else self.literals[name]
             processor = self.processors.get(name)
             arguments.append(processor(value) if processor is not None and value is not None else value)
         return arguments
@@ -70,25 +67,35 @@ async def fetch_row(
     connection: AsyncConnection, statement: DriverStatement, values: Mapping[str, Any]
 ) -> Sequence[Any] | None:
     """The statement's first row (None if it returns none), run on the connection's asyncpg connection, outside
-    any transaction: a single statement is its own."""
+    any transaction: a single statement is its own.
+
+    A lost connection is invalidated (the pool replaces it) and raised as a ``DBAPIError`` with
+    ``connection_invalidated``; the caller decides whether to answer 503 or go on through SQLAlchemy, which then
+    invalidates the rest of the pool if the server went away.
+    """
     raw = await connection.get_raw_connection()
     driver: asyncpg.Connection = raw.driver_connection
+    arguments = statement.arguments(values)
+    failure: Exception
     try:
-        row: Sequence[Any] | None = await driver.fetchrow(statement.sql, *statement.arguments(values))
+        row: Sequence[Any] | None = await driver.fetchrow(statement.sql, *arguments)
     except asyncpg.IntegrityConstraintViolationError as exc:
-        raise IntegrityError(statement.sql, None, _stripped(exc), hide_parameters=True) from None
+        failure = IntegrityError(statement.sql, None, _stripped(exc), hide_parameters=True)
     except Exception as exc:
         if not (isinstance(exc, CONNECTION_ERRORS) or driver.is_closed()):
-            if isinstance(exc, asyncpg.PostgresError):
-                raise DBAPIError(statement.sql, None, _stripped(exc), hide_parameters=True) from None
-            raise
-        await connection.invalidate(exc)
-        # The server went away (a restart, a failover): the pool's other connections are as dead as this one.
-        await connection.engine.dispose(close=False)
-        raise DBAPIError(
-            statement.sql, None, _stripped(exc), hide_parameters=True, connection_invalidated=True
-        ) from None
-    return row
+            if not isinstance(exc, asyncpg.PostgresError):
+                raise
+            failure = DBAPIError(statement.sql, None, _stripped(exc), hide_parameters=True)
+        else:
+            await connection.invalidate(exc)
+            failure = DBAPIError(
+                statement.sql, None, _stripped(exc), hide_parameters=True, connection_invalidated=True
+            )
+    else:
+        return row
+    # Raised here, after the handler: the driver's error (whose message can quote an argument) is then neither
+    # the cause nor the context of what callers and logs see.
+    raise failure
 
 
 def _stripped(error: BaseException) -> Exception:

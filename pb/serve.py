@@ -7,14 +7,18 @@ with benchmarks/cast.py: all 32 client connections on one of two workers). On Li
 own socket to the same address with ``SO_REUSEPORT``, and the kernel spreads new connections across the
 workers' queues by a hash of the connection's addresses.
 
-The parent only supervises: it starts the workers, starts a new one when one dies, and stops them all on
-SIGINT or SIGTERM. Elsewhere than Linux, and for one worker, uvicorn serves as it is.
+The parent only supervises: it starts the workers, starts a new one when one dies, stops them all on SIGINT or
+SIGTERM, and gives up (exit status 3) when workers cannot start. Workers die with it, even if it is killed.
+Elsewhere than Linux, and for one worker, uvicorn serves as it is.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import multiprocessing
+import os
 import signal
 import socket
 import sys
@@ -31,7 +35,11 @@ logger = logging.getLogger("uvicorn.error")
 """The supervisor speaks where uvicorn's own would."""
 
 RESTART_DELAY_S = 1.0
-"""A worker that dies at once (a bad configuration, say) is not restarted in a tight loop."""
+"""A worker that dies at once is not restarted in a tight loop."""
+QUICK_EXIT_S = 10.0
+QUICK_EXITS_TO_GIVE_UP = 5
+"""Workers that die within QUICK_EXIT_S of their start this many times in a row stop the server."""
+PR_SET_PDEATHSIG = 1
 STOP_TIMEOUT_S = 30.0
 
 
@@ -54,7 +62,6 @@ def listening_socket(host: str, port: int) -> socket.socket:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind(address)
-        sock.set_inheritable(True)
     except OSError:
         sock.close()
         raise
@@ -63,6 +70,8 @@ def listening_socket(host: str, port: int) -> socket.socket:
 
 def serve(app: str, *, host: str, port: int, workers: int, **options: Any) -> None:
     """Serve ``app`` (an import string) with ``workers`` processes; ``options`` go to ``uvicorn.Config``."""
+    if workers < 1:
+        raise ValueError("at least one worker")
     if workers == 1 or not spreads_connections():
         uvicorn.run(app, host=host, port=port, workers=workers, **options)
         return
@@ -84,10 +93,23 @@ def _check_free(host: str, port: int) -> None:
         probe.bind(address)
 
 
-def _worker(app: str, host: str, port: int, options: dict[str, Any]) -> None:
-    sock = listening_socket(host, port)
+def _worker(app: str, host: str, port: int, options: dict[str, Any], parent: int) -> None:
+    _die_with(parent)
+    try:
+        sock = listening_socket(host, port)
+    except OSError as exc:
+        logger.error("worker could not listen on %s:%d: %s", host, port, exc)
+        sys.exit(STARTUP_FAILURE)
     config = uvicorn.Config(app, host=host, port=port, **options)
     uvicorn.Server(config).run(sockets=[sock])
+
+
+def _die_with(parent: int) -> None:
+    """Ask Linux for SIGTERM when the supervisor dies, even by SIGKILL: no worker serves on unsupervised."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM) != 0 or os.getppid() != parent:
+        # No death signal to be had, or the supervisor died before it was asked for.
+        sys.exit(STARTUP_FAILURE)
 
 
 @dataclass
@@ -105,23 +127,30 @@ class Supervisor:
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, self._stop)
         self.processes = [self._start(context) for _ in range(self.workers)]
+        started = [time.monotonic()] * self.workers
+        quick_failures = 0
         logger.info("serving on %s:%d with %d workers (SO_REUSEPORT)", self.host, self.port, self.workers)
-        failed = False
         while not self.stopping:
             time.sleep(0.5)
             for index, process in enumerate(self.processes):
                 if process.is_alive() or self.stopping:
                     continue
-                if process.exitcode == STARTUP_FAILURE:
-                    logger.error("worker %s could not start; stopping", process.pid)
-                    self.stopping = failed = True
-                    break
+                # A worker that dies soon after starting, again and again, will not start (a bad configuration,
+                # a port it cannot bind): give up rather than restart it forever.
+                quick = time.monotonic() - started[index] < QUICK_EXIT_S
+                quick_failures = quick_failures + 1 if quick else 0
+                if process.exitcode == STARTUP_FAILURE or quick_failures >= QUICK_EXITS_TO_GIVE_UP:
+                    logger.error("worker %s exited with %s and would not start again; stopping",
+                                 process.pid, process.exitcode)
+                    self._stop_all()
+                    sys.exit(STARTUP_FAILURE)
                 logger.warning("worker %s exited with %s; starting another", process.pid, process.exitcode)
                 time.sleep(RESTART_DELAY_S)
+                if self.stopping:
+                    break
                 self.processes[index] = self._start(context)
+                started[index] = time.monotonic()
         self._stop_all()
-        if failed:
-            sys.exit(STARTUP_FAILURE)
 
     def _stop_all(self) -> None:
         for process in self.processes:
@@ -134,7 +163,7 @@ class Supervisor:
 
     def _start(self, context: Any) -> BaseProcess:
         process: BaseProcess = context.Process(
-            target=_worker, args=(self.app, self.host, self.port, self.options), name="pb-worker"
+            target=_worker, args=(self.app, self.host, self.port, self.options, os.getpid()), name="pb-worker"
         )
         process.start()
         return process

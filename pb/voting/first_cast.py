@@ -16,8 +16,9 @@ the statement (plain INSERT), so a participation is never stored without its bal
 statement began is found by a NOT EXISTS instead, so only a race between two such casts reaches the key.
 
 Whatever is not the plain case (a budget this process has not seen open, a stale configuration, an ineligible
-resident, an invalid ballot, a voter who already has a ballot, a closed round, a receipt clash) returns None
-before anything is stored, and the caller runs the full transaction, which answers it exactly. Reading the
+resident, an invalid ballot, a voter who already has a ballot, a closed round, a receipt clash, a connection the
+server had dropped) returns None, having stored nothing, and the caller runs the full transaction, which answers
+it exactly. Reading the
 session outside the cast's statement means a session revoked in the microseconds between the two still casts,
 as it would had the revocation come just after.
 """
@@ -25,7 +26,6 @@ as it would had the revocation come just after.
 from __future__ import annotations
 
 import functools
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,18 +34,17 @@ from sqlalchemy import bindparam, exists, func, literal, null
 from sqlalchemy import select as sql_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pb.auth.sessions import SESSION_ROW, session_from_row
 from pb.driver import DriverStatement, fetch_row
 from pb.errors import PbError
-from pb.models import BudgetRound, Municipality, Phase
-from pb.voting.eligibility import judge, rules_for
+from pb.models import Budget, BudgetRound, Municipality, Phase
 from pb.voting.frozen import FrozenRound
-from pb.voting.keys import SealedRef, VotingKeys
+from pb.voting.keys import VotingKeys
 from pb.voting.models import Ballot, CastAction, CastEvent, Participation, coarse_time
-from pb.voting.prepared import prepare_cast
+from pb.voting.prepared import eligibility, prepare_cast, sealed_new_ballot
 from pb.voting.schemas import BallotCast
 
 INDEX_SIZE = 4096
@@ -92,34 +91,44 @@ async def try_first_cast(
 ) -> FirstCast | None:
     """Store a first ballot in two statements; None when the full transaction must decide (nothing stored)."""
     known = _open_budgets.get(budget_id)
-    if known is None or known.frozen.config_hash != data.config_hash or engine.dialect.name != "postgresql":
+    if known is None or known.frozen.config_hash != data.config_hash or engine.dialect.driver != "asyncpg":
         return None
+    try:
+        return await _first_cast(engine, known, budget_id, session_id, data, idempotency_key, keys, now)
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        # A connection the server had dropped (a restart, a failover): the full cast runs on another, and
+        # SQLAlchemy invalidates what is left of the pool if the server went away. Had the statement been
+        # committed before the connection broke, the full cast finds the participation and answers as for a
+        # retry (the same receipt again under the same Idempotency-Key).
+        return None
+
+
+async def _first_cast(
+    engine: AsyncEngine,
+    known: OpenBudget,
+    budget_id: int,
+    session_id: str,
+    data: BallotCast,
+    idempotency_key: str | None,
+    keys: VotingKeys,
+    now: datetime,
+) -> FirstCast | None:
     frozen = known.frozen
     budget = frozen.budgets[budget_id]
     dialect = engine.dialect
     async with engine.connect() as connection:
         row = await fetch_row(connection, _compiled(SESSION_ROW, dialect), {"session_id": session_id})
         voter = session_from_row(session_id, row, now=now)  # a revoked or expired session is a 401 here
-        verdict = judge(
-            voter,
-            rules_for(
-                min_age=budget.min_age,
-                voting_ends_at=frozen.voting_ends_at,
-                now=now,
-                municipality_code=known.municipality_code if frozen.residence_required else None,
-                postal_codes=budget.postal_codes,
-            ),
-        )
+        verdict = eligibility(frozen, budget, voter, municipality_code=known.municipality_code, now=now)
         if not verdict.eligible:
             return None
         try:
             cast = prepare_cast(frozen, budget, voter, data, idempotency_key, keys)
         except PbError:
             return None  # an invalid ballot: the full cast says why, after the phase (which comes first)
-        ballot_id = uuid.uuid4()
-        sealed = keys.seal(
-            frozen.round_id, SealedRef(ballot_id, cast.nonce), budget_id=budget_id, voter_key=cast.voter_key
-        )
+        ballot_id, sealed = sealed_new_ballot(keys, cast)
         values = {
             "round_id": frozen.round_id,
             "municipality_code": known.municipality_code,
@@ -141,8 +150,11 @@ async def try_first_cast(
             outcome = await fetch_row(connection, statement, values)
         except IntegrityError:
             return None  # the receipt is taken: the statement stored nothing
-    if outcome is None or not all(outcome):
-        return None  # the round is not open as known, or the voter has a participation already
+    if outcome is None or not outcome[0]:
+        _open_budgets.pop(budget_id, None)  # closed, or no longer as known: later casts go straight to the full cast
+        return None
+    if not all(outcome):
+        return None  # the voter has a participation already, or the receipt is taken
     return FirstCast(cast.receipt, cast.nonce, cast.config_hash, cast.selections)
 
 
@@ -160,8 +172,10 @@ def _statement(*, windowed: bool) -> Any:
     participations: Any = Participation.__table__  # type: ignore[attr-defined]
     ballots: Any = Ballot.__table__  # type: ignore[attr-defined]
     events: Any = CastEvent.__table__  # type: ignore[attr-defined]
+    budgets: Any = Budget.__table__  # type: ignore[attr-defined]
     conditions = [
         rounds.c.id == bindparam("round_id"),
+        budgets.c.id == bindparam("budget_id"),
         rounds.c.phase == Phase.VOTING.value,
         rounds.c.config_hash == bindparam("frozen_hash", type_=rounds.c.config_hash.type),
         municipalities.c.code == bindparam("municipality_code", type_=municipalities.c.code.type),
@@ -170,6 +184,7 @@ def _statement(*, windowed: bool) -> Any:
         conditions.append(func.now() < bindparam("ends_at", type_=events.c.at.type))
     open_round = (
         sql_select(rounds.c.id)
+        .join(budgets, budgets.c.round_id == rounds.c.id)
         .join(municipalities, municipalities.c.id == rounds.c.municipality_id)
         .where(*conditions)
         .with_for_update(read=True, of=rounds)

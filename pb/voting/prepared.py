@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
-from pb.voting.eligibility import VoterClaims
+from pb.voting.eligibility import Verdict, VoterClaims, judge, rules_for
 from pb.voting.frozen import FrozenBudget, FrozenRound
-from pb.voting.keys import VotingKeys
+from pb.voting.keys import SealedRef, VotingKeys
 from pb.voting.receipts import Selections, canonical_ballot, new_nonce, receipt_of
 from pb.voting.schemas import BallotCast
 from pb.voting.validation import checked_selections
@@ -51,3 +53,28 @@ def prepare_cast(
         ),
         request_tag=keys.tag(frozen.round_id, "request", voter_key, canonical, data.nonce or ""),
     )
+
+
+def eligibility(
+    frozen: FrozenRound, budget: FrozenBudget, voter: VoterClaims, *, municipality_code: str, now: datetime
+) -> Verdict:
+    """Whether ``voter`` may vote in the budget under the frozen rules (``municipality_code``: the round's)."""
+    return judge(
+        voter,
+        rules_for(
+            min_age=budget.min_age,
+            voting_ends_at=frozen.voting_ends_at,
+            now=now,
+            municipality_code=municipality_code if frozen.residence_required else None,
+            postal_codes=budget.postal_codes,
+        ),
+    )
+
+
+def sealed_new_ballot(keys: VotingKeys, cast: PreparedCast) -> tuple[uuid.UUID, str]:
+    """A fresh ballot id, and the participation's seal over it and the receipt nonce."""
+    ballot_id = uuid.uuid4()
+    sealed = keys.seal(
+        cast.round_id, SealedRef(ballot_id, cast.nonce), budget_id=cast.budget_id, voter_key=cast.voter_key
+    )
+    return ballot_id, sealed

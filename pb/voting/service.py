@@ -32,7 +32,6 @@ from pb.db import SessionMaker, transaction
 from pb.errors import NotFound, Unauthorized
 from pb.models import Budget, BudgetRound, Municipality, Phase
 from pb.voting.cast_log import record_cast
-from pb.voting.eligibility import judge, rules_for
 from pb.voting.errors import (
     AlreadyVoted,
     IdempotencyKeyReused,
@@ -44,9 +43,9 @@ from pb.voting.errors import (
 )
 from pb.voting.first_cast import remember_open_budget, try_first_cast
 from pb.voting.frozen import FrozenRound, frozen_round
-from pb.voting.keys import SealedRef, VotingKeys
+from pb.voting.keys import VotingKeys
 from pb.voting.models import Ballot, CastAction, Participation
-from pb.voting.prepared import PreparedCast, prepare_cast
+from pb.voting.prepared import PreparedCast, eligibility, prepare_cast, sealed_new_ballot
 from pb.voting.receipts import Selections, stored_selections
 from pb.voting.schemas import BallotCast
 
@@ -111,28 +110,14 @@ async def cast_ballot(
             "the ballot was made for another configuration of the round; reload it", field="config_hash"
         )
     budget = frozen.budgets[budget_id]
-    verdict = judge(
-        voter,
-        rules_for(
-            min_age=budget.min_age,
-            voting_ends_at=frozen.voting_ends_at,
-            now=now,
-            municipality_code=locked.municipality_code if frozen.residence_required else None,
-            postal_codes=budget.postal_codes,
-        ),
-    )
+    verdict = eligibility(frozen, budget, voter, municipality_code=locked.municipality_code, now=now)
     if not verdict.eligible:
         raise NotEligible(verdict.message or "not eligible", reason=verdict.reason)
     remember_open_budget(budget_id, frozen, locked.municipality_code)
     cast = prepare_cast(frozen, budget, voter, data, idempotency_key, keys)
-    ballot_id = uuid.uuid4()
-    sealed = keys.seal(
-        frozen.round_id, SealedRef(ballot_id, cast.nonce), budget_id=budget_id, voter_key=cast.voter_key
-    )
-    created = await _insert_participation(session, cast, sealed)
-    if created:
+    ballot_id, sealed = sealed_new_ballot(keys, cast)
+    if await _insert_participation(session, cast, sealed):
         await _insert_ballot(session, cast, ballot_id)
-    if created:
         action = CastAction.CAST
     else:
         existing = await _locked_participation(session, budget_id, cast.voter_key)

@@ -48,9 +48,23 @@ def test_an_address_another_server_listens_on_is_refused() -> None:
             serve("pb.asgi:create", factory=True, host="127.0.0.1", port=port, workers=2)
 
 
-def test_several_workers_need_a_fixed_port() -> None:
+def test_several_workers_need_a_fixed_port_and_there_is_at_least_one() -> None:
     with pytest.raises(ValueError, match="fixed port"):
         serve("pb.asgi:create", factory=True, host="127.0.0.1", port=0, workers=2)
+    with pytest.raises(ValueError, match="at least one"):
+        serve("pb.asgi:create", factory=True, host="127.0.0.1", port=_free_port(), workers=0)
+
+
+def test_workers_that_cannot_start_stop_the_server_with_status_3() -> None:
+    """An app that does not import: each worker dies at once; the supervisor gives up instead of looping."""
+    program = "from pb.serve import serve; serve('no_such_module:app', host='127.0.0.1', port=%d, workers=2)"
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", program % _free_port()], cwd=ROOT, capture_output=True,
+                          timeout=120)
+
+    assert done.returncode == 3, done.stderr.decode()[-2000:]
+    assert b"would not start again" in done.stderr
+    assert time.monotonic() - started < 60
 
 
 def _children(pid: int) -> list[int]:
@@ -97,7 +111,8 @@ def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
                         _workers(server.pid)) == 2:
                     break
             except httpx.TransportError:
-                time.sleep(0.2)
+                pass
+            time.sleep(0.2)
         else:
             pytest.fail("pb serve did not start")
         yield server, port
@@ -137,3 +152,25 @@ def test_a_dead_worker_is_replaced_and_a_stop_ends_them_all(served: tuple[subpro
     server.send_signal(signal.SIGTERM)
     assert server.wait(timeout=40) == 0
     assert not any(Path(f"/proc/{pid}").exists() for pid in replaced)
+
+
+def test_workers_do_not_outlive_a_killed_supervisor(served: tuple[subprocess.Popen[bytes], int]) -> None:
+    server, _ = served
+    workers = _workers(server.pid)
+
+    server.kill()
+    server.wait(timeout=10)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_running(pid) for pid in workers):
+        time.sleep(0.2)
+
+    assert not any(_running(pid) for pid in workers)
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (a worker re-parented to init is reaped by it, or by nobody in a container)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from pb.auth.sessions import verify_session_token
 from pb.auth.signing import signing_key
 from pb.devidp.provider import KID
 from pb.devidp.provider import signing_key as idp_key
@@ -59,11 +60,20 @@ Forge = Callable[[Settings, Clock, str], str]
 
 
 def _resign(settings: Settings, token: str, *, headers: dict[str, Any] | None = None, **claims: Any) -> str:
+    """The token's claims (with ``claims`` changed; None removes one) signed again with pb's own key, under pb's
+    headers changed by ``headers`` (None removes one)."""
     key = signing_key(settings)
     payload = {**jwt.decode(token, options={"verify_signature": False}), **claims}
     payload = {k: v for k, v in payload.items() if v is not None}
-    return jwt.encode(payload, key.key, algorithm=key.algorithm,
-                      headers={"typ": "at+jwt", "kid": key.kid, **(headers or {})})
+    header = {k: v for k, v in {"typ": "at+jwt", "kid": key.kid, **(headers or {})}.items() if v is not None}
+    signed = jwt.encode(payload, key.key, algorithm=key.algorithm, headers=header)
+    if "typ" not in header:  # PyJWT adds typ JWT when none is given: write the header as asked
+        _, body, _ = signed.split(".")
+        signing_input = f"{_b64({'alg': key.algorithm, **header})}.{body}"
+        raw = jwt.get_algorithm_by_name(key.algorithm).sign(signing_input.encode(), key.key)
+        signature = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+        return f"{signing_input}.{signature}"
+    return signed
 
 
 async def _me(client: httpx.AsyncClient, token: str) -> int:
@@ -99,6 +109,11 @@ async def test_forged_session_tokens_are_refused_without_fetching_anything(
         "x5u": jwt.encode(payload, attacker, algorithm="EdDSA", headers={"typ": "at+jwt", "x5u": url}),
         "jwk": jwt.encode(payload, attacker, algorithm="EdDSA", headers={"typ": "at+jwt", "jwk": attacker_jwk}),
         "jku with pb's kid": _resign(settings, token, headers={"jku": url}),
+        "pb's key, typ JWT": _resign(settings, token, headers={"typ": "JWT"}),
+        "pb's key, no typ": _resign(settings, token, headers={"typ": None}),
+        "pb's key, another kid": _resign(settings, token, headers={"kid": "another"}),
+        "pb's key, no kid": _resign(settings, token, headers={"kid": None}),
+        "pb's key, x5t": _resign(settings, token, headers={"x5t": "AAAA"}),
         "wrong signature": f"{header}.{body}.{signature[:-4]}AAAA",
     }
 
@@ -240,3 +255,24 @@ async def test_unknown_kid_refetches_the_jwks_at_most_once_a_minute(app: Litesta
             await _verify(app, clock, _id_token(app, clock, headers={"kid": "new"}, key=attacker, alg="EdDSA"))
 
     assert oidc._jwks.fetched_at - fetched <= timedelta(minutes=1).total_seconds()
+
+
+def test_rotation_accepts_the_previous_key_by_its_kid_and_nothing_else(settings: Settings, clock: Clock) -> None:
+    """With a previous key configured the header's kid picks the key: a token of the old key still verifies, one
+    whose kid names a key it was not signed with, or no configured key, does not."""
+    old = Ed25519PrivateKey.generate()
+    old_pem = old.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()).decode()
+    before = Settings(**{**settings.model_dump(), "session_private_key": old_pem})
+    after = Settings(**{**settings.model_dump(), "session_previous_public_keys": [old.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()]})
+    claims = _claims(settings, clock)
+    old_kid, new_key = signing_key(before).kid, signing_key(after)
+    issued_before = jwt.encode(claims, old, algorithm="EdDSA", headers={"typ": "at+jwt", "kid": old_kid})
+    mislabelled = jwt.encode(claims, old, algorithm="EdDSA", headers={"typ": "at+jwt", "kid": new_key.kid})
+    unknown = jwt.encode(claims, old, algorithm="EdDSA", headers={"typ": "at+jwt", "kid": "retired-long-ago"})
+
+    assert verify_session_token(after, issued_before, now=clock())["sid"] == "s"
+    for token in (mislabelled, unknown):
+        with pytest.raises(Unauthorized):
+            verify_session_token(after, token, now=clock())

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pb.settings import Settings
-from pb.voting import first_cast
+from pb.voting import first_cast, service
 from tests.conftest import Clock
 from tests.factories import DemoWorld
 from tests.pb.auth.helpers import resident_headers
@@ -43,3 +43,17 @@ def sign_in(engine: AsyncEngine, settings: Settings, clock: Clock) -> SignIn:
         return await resident_headers(engine, settings, clock, **claims)
 
     return signed_in
+
+
+@pytest.fixture
+def full_casts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the casts that took the full transaction."""
+    calls: list[int] = []
+    full = service.cast_ballot
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs["budget_id"])
+        return await full(*args, **kwargs)
+
+    monkeypatch.setattr(service, "cast_ballot", counted)
+    return calls

@@ -10,36 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 import httpx
-import pytest
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
 from pb.db import create_sessionmaker
-from pb.voting import service
 from pb.voting.models import CastEvent
 from tests.conftest import Clock
 from tests.pb.voting.conftest import SignIn
 from tests.pb.voting.election import Election, cast, close_voting, counts
 
 BUDGET = "luonto-ja-liikunta"
-
-
-@pytest.fixture
-def full_casts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts the casts that took the full transaction."""
-    calls: list[int] = []
-    full = service.cast_ballot
-
-    async def counted(*args: Any, **kwargs: Any) -> Any:
-        calls.append(kwargs["budget_id"])
-        return await full(*args, **kwargs)
-
-    monkeypatch.setattr(service, "cast_ballot", counted)
-    return calls
 
 
 async def _known(client: httpx.AsyncClient, election: Election, sign_in: SignIn) -> None:
@@ -159,3 +142,33 @@ async def test_a_close_after_the_budget_is_known_refuses_later_casts(
     assert (late.status_code, late.json()["code"]) == (409, "voting_closed")
     assert await counts(engine) == (1, 1)
 
+
+
+async def test_a_municipality_changed_in_the_database_is_judged_there(
+    client: httpx.AsyncClient, engine: AsyncEngine, election: Election, sign_in: SignIn
+) -> None:
+    """The statement checks the municipality itself: a row changed behind pb's back (the process still knows the
+    old code) makes the cast fall back, where the full cast refuses it."""
+    await _known(client, election, sign_in)
+    async with engine.begin() as connection:
+        await connection.execute(text("UPDATE municipality SET code = '999' WHERE code = '858'"))
+
+    moved = await cast(client, election, BUDGET, ["A"], await sign_in())
+
+    assert (moved.status_code, moved.json()["reason"]) == (403, "other-municipality")
+    assert await counts(engine) == (1, 1)
+
+
+async def test_a_frozen_hash_changed_in_the_database_is_judged_there(
+    client: httpx.AsyncClient, engine: AsyncEngine, election: Election, sign_in: SignIn
+) -> None:
+    """Likewise the frozen hash: the process validates against what it knows, the statement against the row."""
+    await _known(client, election, sign_in)
+    async with engine.begin() as connection:
+        await connection.execute(text("UPDATE budget_round SET config_hash = :h WHERE id = :r"),
+                                 {"h": "e" * 64, "r": election.round_id})
+
+    rehashed = await cast(client, election, BUDGET, ["A"], await sign_in())
+
+    assert rehashed.status_code == 409
+    assert await counts(engine) == (1, 1)

@@ -20,20 +20,24 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 async def test_casts_heal_after_the_database_drops_its_connections(
-    client: httpx.AsyncClient, engine: AsyncEngine, database_url: str, election: Election, sign_in: SignIn
+    client: httpx.AsyncClient, engine: AsyncEngine, database_url: str, election: Election, sign_in: SignIn,
+    full_casts: list[int],
 ) -> None:
-    """F3 on the cast's path: the cast in flight may answer 503 with Retry-After, the next ones succeed."""
+    """F3 on the cast's path: the cast in flight goes on through the full cast, which may answer 503 with
+    Retry-After while the pool is replaced; the next ones succeed on the first-cast path."""
     first_voter = await cast(client, election, BUDGET, ["A"], await sign_in())
     assert first_voter.status_code == 201
     voters = [await sign_in() for _ in range(4)]
     assert await _terminate_backends(database_url) >= 1
 
     first = await cast(client, election, BUDGET, ["A"], voters[0])
+    full_casts.clear()
     later = [await cast(client, election, BUDGET, ["B"], voter) for voter in voters[1:]]
 
     assert first.status_code in (201, 503)
     if first.status_code == 503:
         assert (first.json()["code"], first.headers["retry-after"]) == ("database_unavailable", "1")
     assert [r.status_code for r in later] == [201, 201, 201]
+    assert full_casts == [], "once healed, first casts take the first-cast path again"
     stored = 4 + (first.status_code == 201)
     assert await counts(engine, election.budgets[BUDGET]) == (stored, stored)
