@@ -123,7 +123,7 @@ def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(env="test", database_url=database_url, secret_key=TEST_SECRET)  # type: ignore[arg-type]
+    return Settings(env="test", database_url=database_url, secret_key=TEST_SECRET)
 
 
 @pytest.fixture
@@ -157,11 +157,20 @@ def app(settings: Settings, engine: AsyncEngine, clock: Clock) -> Litestar:
     return create_app(settings, engine=engine, clock=clock, run_scheduler=False)
 
 
+def asgi_transport(app: Litestar, *, raise_app_exceptions: bool = True) -> httpx.ASGITransport:
+    """httpx's in-process transport driving the app.
+
+    httpx types its app as taking plain MutableMapping scopes and messages, Litestar's __call__ takes the ASGI
+    TypedDicts, so a Litestar app is not structurally one of httpx's apps although it is the same ASGI app.
+    """
+    return httpx.ASGITransport(app=app, raise_app_exceptions=raise_app_exceptions)  # type: ignore[arg-type]
+
+
 @pytest.fixture
 async def client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
     # The app's lifespan only starts the scheduler (off here) and owns no engine in tests, so it is not
     # entered: pytest-asyncio tears fixtures down in another task, which anyio's lifespan scope forbids.
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://pb.test") as http:
+    async with httpx.AsyncClient(transport=asgi_transport(app), base_url="http://pb.test") as http:
         yield http
 
 

@@ -43,7 +43,7 @@ async def caller_headers(caller: str, world: DemoWorld, tokens: Tokens) -> dict[
     if caller == "anonymous":
         return {}
     role, scope = scopes[caller]
-    return await tokens.headers(role, **scope)  # type: ignore[arg-type]
+    return await tokens.headers(role, **scope)
 
 
 @dataclass(frozen=True)

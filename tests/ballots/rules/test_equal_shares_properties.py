@@ -45,7 +45,7 @@ def _reference(election: Election, completion: str) -> set[str]:
             [pbe.OrdinalBallot([projects[c] for c in b.choices]) for b in profile.ballots], instance=ref
         )
 
-        class Positional(pbe.PositionalSatisfaction):  # type: ignore[misc]
+        class Positional(pbe.PositionalSatisfaction):  # type: ignore[misc,name-defined]  # pabutools is untyped
             def __init__(self, inst: Any, prof: Any, ballot: Any) -> None:
                 score = lambda b, p: max(k - b.index(p), 0) if p in b else 0  # noqa: E731
                 super().__init__(inst, prof, ballot, score, sum)

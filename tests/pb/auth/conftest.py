@@ -8,11 +8,13 @@ import httpx
 import pytest
 from litestar import Litestar
 
+from tests.conftest import asgi_transport
+
 
 @pytest.fixture
 async def browser(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
     """A cookie-keeping client on https://pb.test, driving the app in-process on the test's backend."""
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://pb.test") as http:
+    async with httpx.AsyncClient(transport=asgi_transport(app), base_url="https://pb.test") as http:
         yield http
 
 

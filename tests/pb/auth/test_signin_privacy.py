@@ -39,7 +39,7 @@ async def test_sign_in_logs_no_identity_or_token(browser: httpx.AsyncClient, cap
 
 def test_the_development_idp_is_not_mounted_in_production() -> None:
     settings = Settings(
-        env="production", secret_key="s" * 40, voter_key_secret="v" * 40,  # type: ignore[arg-type]
+        env="production", secret_key="s" * 40, voter_key_secret="v" * 40,
         session_private_key=Settings().session_private_key, oidc_issuer="https://idp.example",
         results_signing_key=Settings().results_signing_key, database_url="sqlite+aiosqlite:///:memory:",
     )

@@ -11,7 +11,7 @@ from sqlmodel import select
 from pb.auth.models import ResidentSession
 from pb.db import create_sessionmaker
 from pb.models import Role
-from tests.conftest import Tokens
+from tests.conftest import Tokens, asgi_transport
 from tests.pb.auth.conftest import dev_login, follow
 
 
@@ -40,7 +40,7 @@ async def test_callback_from_another_browser_is_refused(app: Litestar, browser: 
     to_callback = await follow(browser, to_idp, person="aino")
     target = httpx.URL(to_callback.headers["location"])
 
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://pb.test") as victim:
+    async with httpx.AsyncClient(transport=asgi_transport(app), base_url="https://pb.test") as victim:
         response = await victim.get(target.path, params=dict(target.params))
 
     assert response.status_code == 401

@@ -7,7 +7,7 @@ import httpx
 from tests.pb.proposals.conftest import Scene
 from tests.pb.proposals.helpers import proposal_body
 
-BAD = [
+BAD: list[tuple[str, dict[str, object], str]] = [
     ("missing title", {"title": None}, "title"),
     ("missing theme", {"theme": None}, "theme"),
     ("too long title", {"title": {"fi": "x" * 201}}, "title.fi"),

@@ -15,7 +15,7 @@ async def _submit(client: httpx.AsyncClient, scene: Scene, budget: str, title: d
     return int(response.json()["id"])
 
 
-async def _ids(client: httpx.AsyncClient, **params: object) -> list[int]:
+async def _ids(client: httpx.AsyncClient, **params: str | int | float) -> list[int]:
     response = await client.get("/proposals", params=params)
     assert response.status_code == 200, response.text
     return [p["id"] for p in response.json()["items"]]

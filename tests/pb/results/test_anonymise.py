@@ -22,7 +22,8 @@ def synthetic_voters(n: int = 10_000, seed: int = 7) -> pd.DataFrame:
         "district": rng.choice(DISTRICTS[:-1], size=n, p=[0.4, 0.2, 0.2, 0.15, 0.05]),
         "voting_method": rng.choice(["internet", "paper"], size=n, p=[0.97, 0.03]),
     })
-    voters.loc[0, ["age", "district", "voting_method"]] = [90, "Tiny", "paper"]  # an outlier everyone knows
+    outlier: list[int | str] = [90, "Tiny", "paper"]  # an outlier everyone knows
+    voters.loc[0, ["age", "district", "voting_method"]] = outlier
     voters.loc[1:2, "district"] = "Tiny"  # an area with 3 voters
     return voters
 

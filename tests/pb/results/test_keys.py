@@ -38,7 +38,7 @@ PRODUCTION = {
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     """This module's deployment has a key per municipality (the demo's Tuusula and the other, Järvenpää)."""
-    return Settings(env="test", database_url=database_url, secret_key=TEST_SECRET,  # type: ignore[arg-type]
+    return Settings(env="test", database_url=database_url, secret_key=TEST_SECRET,
                     results_signing_keys={"tuusula": SecretStr(TUUSULA), "jarvenpaa": SecretStr(JARVENPAA)})
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -70,9 +70,9 @@ def satisfaction(vote_type: str, rule: str, k: int) -> type[Any]:
     """The pabutools satisfaction class equivalent to pb's support for this format and rule."""
     greedy = rule.startswith("greedy")
     if vote_type == "approval":
-        return pbe.Cost_Sat  # type: ignore[no-any-return]
+        return cast("type[Any]", pbe.Cost_Sat)
     if vote_type == "cumulative":
-        return PointsTimesCost if greedy else pbe.Additive_Cardinal_Sat  # type: ignore[no-any-return]
+        return PointsTimesCost if greedy else cast("type[Any]", pbe.Additive_Cardinal_Sat)
     return positional(k, times_cost=greedy)
 
 

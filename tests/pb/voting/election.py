@@ -43,10 +43,10 @@ async def open_voting(
     now = clock()
     async with create_sessionmaker(engine)() as session, session.begin():
         extra = {
-            "kunta": BudgetCreate(slug="kunta", name={"fi": "Koko kunta"}, amount=500_000,  # type: ignore[arg-type]
+            "kunta": BudgetCreate(slug="kunta", name={"fi": "Koko kunta"}, amount=500_000,
                                   ballot_format=BallotFormat.CUMULATIVE, max_points_per_project=5,
                                   max_total_points=10),
-            "ranked": BudgetCreate(slug="ranked", name={"fi": "Järjestys"}, amount=500_000,  # type: ignore[arg-type]
+            "ranked": BudgetCreate(slug="ranked", name={"fi": "Järjestys"}, amount=500_000,
                                    ballot_format=BallotFormat.RANKED, max_selections=3, rule="greedy"),
         }
         budgets = dict(world.budget_ids)

@@ -77,7 +77,7 @@ def rules(draw: st.DrawFn) -> Rules:
 
 
 CODE_LIKE = st.one_of(st.sampled_from([*CODES, "Z", "", "a" * 40]), st.integers(-5, 5), st.floats(allow_nan=False))
-SELECTIONS = st.one_of(
+SELECTIONS: st.SearchStrategy[list[str | int | float] | dict[str, int | float]] = st.one_of(
     st.lists(CODE_LIKE, max_size=7),
     st.dictionaries(st.sampled_from([*CODES, "Z"]), st.one_of(st.integers(-3, 12), st.floats(0, 5),
                                                               st.integers(10**12, 10**13)), max_size=6),

@@ -76,7 +76,7 @@ async def test_resident_sees_budgets_casts_changes_and_finds_the_receipt_on_the_
     assert late.json()["code"] == "voting_closed"
 
 
-INELIGIBLE = [
+INELIGIBLE: list[tuple[dict[str, date | str], str, str]] = [
     ({"birth_date": date(2012, 10, 1)}, "luonto-ja-liikunta", "too-young"),
     ({"municipality_code": "186"}, "luonto-ja-liikunta", "other-municipality"),
     ({"postal_code": "05400"}, "hyryla", "outside-area"),

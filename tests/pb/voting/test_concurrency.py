@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pb.app import create_app
 from pb.settings import Settings
-from tests.conftest import Clock
+from tests.conftest import Clock, asgi_transport
 from tests.factories import DemoWorld
 from tests.pb.voting.conftest import SignIn
 from tests.pb.voting.election import Election, close_voting, counts, open_voting
@@ -136,8 +136,8 @@ async def test_200_concurrent_casts_without_revoting_give_one_201_and_one_ballot
     assert await counts(engine) == (1, 1)
     await close_voting(engine, clock, election)
     winner = next(r for r in responses if r.status_code == 201).json()
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(
-            app=create_app(settings, engine=engine, clock=clock, run_scheduler=False)), base_url="http://x") as http:
+    async with httpx.AsyncClient(transport=asgi_transport(
+            create_app(settings, engine=engine, clock=clock, run_scheduler=False)), base_url="http://x") as http:
         board = (await http.get(f"/budgets/{election.budgets['hyryla']}/board")).json()
     assert [b["receipt"] for b in board["ballots"]] == [winner["receipt"]]
 

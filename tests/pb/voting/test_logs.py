@@ -21,6 +21,7 @@ from sqlalchemy import text
 from pb.accesslog import DropQueryString
 from pb.devidp.persons import BY_ID
 from pb.voting import first_cast, service
+from tests.conftest import asgi_transport
 from tests.pb.auth.conftest import dev_login
 from tests.pb.voting.election import Election
 
@@ -82,7 +83,7 @@ async def _scripted_election(app: Litestar, election: Election, monkeypatch: pyt
     app.state.cast_rate_per_minute = 1000
     ballot = f"/budgets/{election.budgets['hyryla']}/ballot"
     theme = f"/budgets/{election.budgets['luonto-ja-liikunta']}/ballot"
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
+    async with httpx.AsyncClient(transport=asgi_transport(app, raise_app_exceptions=False),
                                  base_url="https://pb.test") as browser:
         signed_in = (await dev_login(browser, person.id)).json()
         token = signed_in["token"]
