@@ -48,6 +48,8 @@ from pb.voting.prepared import eligibility, prepare_cast, sealed_new_ballot
 from pb.voting.schemas import BallotCast
 
 INDEX_SIZE = 4096
+PARTICIPATION_COLUMNS = ["budget_id", "voter_key", "sealed_ballot", "idempotency_tag", "request_tag"]
+BALLOT_COLUMNS = ["id", "budget_id", "config_hash", "selections", "receipt"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,13 +195,9 @@ def _statement(*, windowed: bool) -> Any:
     participation = (
         pg_insert(participations)
         .from_select(
-            ["budget_id", "voter_key", "sealed_ballot", "idempotency_tag", "request_tag"],
+            PARTICIPATION_COLUMNS,
             sql_select(
-                bindparam("budget_id", type_=participations.c.budget_id.type),
-                bindparam("voter_key", type_=participations.c.voter_key.type),
-                bindparam("sealed_ballot", type_=participations.c.sealed_ballot.type),
-                bindparam("idempotency_tag", type_=participations.c.idempotency_tag.type),
-                bindparam("request_tag", type_=participations.c.request_tag.type),
+                *(_param(participations, column) for column in PARTICIPATION_COLUMNS)
             ).where(
                 exists(sql_select(open_round.c.id)),
                 # A taken receipt is found here rather than by the ballot's unique key, whose violation the
@@ -214,13 +212,9 @@ def _statement(*, windowed: bool) -> Any:
     ballot = (
         pg_insert(ballots)
         .from_select(
-            ["id", "budget_id", "config_hash", "selections", "receipt"],
+            BALLOT_COLUMNS,
             sql_select(
-                bindparam("ballot_id", type_=ballots.c.id.type),
-                bindparam("budget_id", type_=ballots.c.budget_id.type),
-                bindparam("config_hash", type_=ballots.c.config_hash.type),
-                bindparam("selections", type_=ballots.c.selections.type),
-                bindparam("receipt", type_=ballots.c.receipt.type),
+                *(_param(ballots, column, "ballot_id" if column == "id" else column) for column in BALLOT_COLUMNS)
             ).where(exists(sql_select(participation.c.voter_key))),
         )
         .returning(ballots.c.id)
@@ -247,3 +241,8 @@ def _statement(*, windowed: bool) -> Any:
         exists(sql_select(participation.c.voter_key)),
         exists(sql_select(event.c.id)),
     )
+
+
+def _param(table: Any, column: str, name: str | None = None) -> Any:
+    """A bound parameter typed as ``table``'s ``column`` (named after it unless ``name`` is given)."""
+    return bindparam(name or column, type_=table.c[column].type)
