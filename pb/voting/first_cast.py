@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, exists, func, literal, null
@@ -44,8 +43,7 @@ from pb.models import Budget, BudgetRound, Municipality, Phase
 from pb.voting.frozen import FrozenRound
 from pb.voting.keys import VotingKeys
 from pb.voting.models import Ballot, CastAction, CastEvent, Participation, coarse_time
-from pb.voting.prepared import eligibility, prepare_cast, sealed_new_ballot
-from pb.voting.schemas import BallotCast
+from pb.voting.prepared import CastRequest, eligibility, prepare_cast, sealed_new_ballot
 
 INDEX_SIZE = 4096
 PARTICIPATION_COLUMNS = ["budget_id", "voter_key", "sealed_ballot", "idempotency_tag", "request_tag"]
@@ -81,22 +79,13 @@ class FirstCast:
     selections: Any
 
 
-async def try_first_cast(
-    engine: AsyncEngine,
-    *,
-    budget_id: int,
-    session_id: str,
-    data: BallotCast,
-    idempotency_key: str | None,
-    keys: VotingKeys,
-    now: datetime,
-) -> FirstCast | None:
+async def try_first_cast(engine: AsyncEngine, request: CastRequest, *, keys: VotingKeys) -> FirstCast | None:
     """Store a first ballot in two statements; None when the full transaction must decide (nothing stored)."""
-    known = _open_budgets.get(budget_id)
-    if known is None or known.frozen.config_hash != data.config_hash or engine.dialect.driver != "asyncpg":
+    known = _open_budgets.get(request.budget_id)
+    if known is None or known.frozen.config_hash != request.data.config_hash or engine.dialect.driver != "asyncpg":
         return None
     try:
-        return await _first_cast(engine, known, budget_id, session_id, data, idempotency_key, keys, now)
+        return await _first_cast(engine, known, request, keys)
     except DBAPIError as exc:
         if not exc.connection_invalidated:
             raise
@@ -108,15 +97,9 @@ async def try_first_cast(
 
 
 async def _first_cast(
-    engine: AsyncEngine,
-    known: OpenBudget,
-    budget_id: int,
-    session_id: str,
-    data: BallotCast,
-    idempotency_key: str | None,
-    keys: VotingKeys,
-    now: datetime,
+    engine: AsyncEngine, known: OpenBudget, request: CastRequest, keys: VotingKeys
 ) -> FirstCast | None:
+    budget_id, session_id, now = request.budget_id, request.session_id, request.now
     frozen = known.frozen
     budget = frozen.budgets[budget_id]
     dialect = engine.dialect
@@ -127,7 +110,7 @@ async def _first_cast(
         if not verdict.eligible:
             return None
         try:
-            cast = prepare_cast(frozen, budget, voter, data, idempotency_key, keys)
+            cast = prepare_cast(frozen, budget, voter, request.data, request.idempotency_key, keys)
         except PbError:
             return None  # an invalid ballot: the full cast says why, after the phase (which comes first)
         ballot_id, sealed = sealed_new_ballot(keys, cast)

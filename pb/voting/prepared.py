@@ -15,6 +15,18 @@ from pb.voting.validation import checked_selections
 
 
 @dataclass(frozen=True, slots=True)
+class CastRequest:
+    """A cast as the route received it: the budget, the verified token's session (its row not read yet), the body,
+    the Idempotency-Key, and the service clock's time the token was judged at."""
+
+    budget_id: int
+    session_id: str
+    data: BallotCast
+    idempotency_key: str | None
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class PreparedCast:
     round_id: int
     budget_id: int

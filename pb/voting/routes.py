@@ -27,6 +27,7 @@ from pb.settings import Settings
 from pb.voting import board, cast_log, my_budgets, service
 from pb.voting.guard import CastGuard
 from pb.voting.keys import VotingKeys
+from pb.voting.prepared import CastRequest
 from pb.voting.receipts import stored_selections
 from pb.voting.schemas import (
     BallotCast,
@@ -105,15 +106,9 @@ class VotingController(Controller):
         # The session row (revocation, expiry) is read by the cast itself, on its own connection (pb.voting.service);
         # the transaction, where there is one, is opened there rather than by a dependency, so nothing resolved
         # after it can raise and leave it open (Litestar does not clean up dependencies when a later one raises).
+        request = CastRequest(budget_id, credential.session_id, data, idempotency_key, credential.now)
         result = await service.cast(
-            state.engine,
-            state.sessionmaker,
-            budget_id=budget_id,
-            session_id=credential.session_id,
-            data=data,
-            idempotency_key=idempotency_key,
-            keys=_voting_keys(state.settings.voter_key_master),
-            now=credential.now,
+            state.engine, state.sessionmaker, request, keys=_voting_keys(state.settings.voter_key_master)
         )
         # The CastReceipt body, encoded directly (no model built and dumped again on the hot path).
         body = msgspec.json.encode({

@@ -45,9 +45,8 @@ from pb.voting.first_cast import remember_open_budget, try_first_cast
 from pb.voting.frozen import FrozenRound, frozen_round
 from pb.voting.keys import VotingKeys
 from pb.voting.models import Ballot, CastAction, Participation
-from pb.voting.prepared import PreparedCast, eligibility, prepare_cast, sealed_new_ballot
+from pb.voting.prepared import CastRequest, PreparedCast, eligibility, prepare_cast, sealed_new_ballot
 from pb.voting.receipts import Selections, stored_selections
-from pb.voting.schemas import BallotCast
 
 SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
 """SQLite's clock to the millisecond (CURRENT_TIMESTAMP has whole seconds), in UTC."""
@@ -65,45 +64,25 @@ class CastResult:
 
 
 async def cast(
-    engine: AsyncEngine,
-    sessionmaker: SessionMaker,
-    *,
-    budget_id: int,
-    session_id: str,
-    data: BallotCast,
-    idempotency_key: str | None,
-    keys: VotingKeys,
-    now: datetime,
+    engine: AsyncEngine, sessionmaker: SessionMaker, request: CastRequest, *, keys: VotingKeys
 ) -> CastResult:
-    """Cast for the resident of session ``session_id``: a first ballot in two statements where it can be
+    """Cast for the resident of the request's session: a first ballot in two statements where it can be
     (:mod:`pb.voting.first_cast`), anything else in the full transaction of :func:`cast_ballot`."""
-    first = await try_first_cast(
-        engine, budget_id=budget_id, session_id=session_id, data=data, idempotency_key=idempotency_key, keys=keys,
-        now=now,
-    )
+    first = await try_first_cast(engine, request, keys=keys)
     if first is not None:
-        return CastResult(first.receipt, first.nonce, budget_id, first.config_hash, first.selections, created=True)
-    async with transaction(sessionmaker) as session:
-        return await cast_ballot(
-            session, budget_id=budget_id, session_id=session_id, data=data, idempotency_key=idempotency_key,
-            keys=keys, now=now,
+        return CastResult(
+            first.receipt, first.nonce, request.budget_id, first.config_hash, first.selections, created=True
         )
+    async with transaction(sessionmaker) as session:
+        return await cast_ballot(session, request, keys=keys)
 
 
-async def cast_ballot(
-    session: AsyncSession,
-    *,
-    budget_id: int,
-    session_id: str,
-    data: BallotCast,
-    idempotency_key: str | None,
-    keys: VotingKeys,
-    now: datetime,
-) -> CastResult:
-    """Store the ballot of the resident signed in with session ``session_id`` (whose token was verified) for the
+async def cast_ballot(session: AsyncSession, request: CastRequest, *, keys: VotingKeys) -> CastResult:
+    """Store the ballot of the resident signed in with the request's session (whose token was verified) for the
     budget, replacing their earlier one when the round allows revoting. A revoked, expired or unknown session is
     a 401, judged before anything else."""
-    locked, voter = await _lock_round_of(session, budget_id, session_id, now)
+    budget_id, data, now = request.budget_id, request.data, request.now
+    locked, voter = await _lock_round_of(session, budget_id, request.session_id, now)
     frozen = await _open_round(session, locked)
     if data.config_hash != frozen.config_hash:
         raise StaleConfig(
@@ -114,7 +93,7 @@ async def cast_ballot(
     if not verdict.eligible:
         raise NotEligible(verdict.message or "not eligible", reason=verdict.reason)
     remember_open_budget(budget_id, frozen, locked.municipality_code)
-    cast = prepare_cast(frozen, budget, voter, data, idempotency_key, keys)
+    cast = prepare_cast(frozen, budget, voter, data, request.idempotency_key, keys)
     ballot_id, sealed = sealed_new_ballot(keys, cast)
     if await _insert_participation(session, cast, sealed):
         await _insert_ballot(session, cast, ballot_id)

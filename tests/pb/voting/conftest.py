@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pb.settings import Settings
 from pb.voting import first_cast, service
+from pb.voting.prepared import CastRequest
 from tests.conftest import Clock
 from tests.factories import DemoWorld
 from tests.pb.auth.helpers import resident_headers
@@ -51,9 +52,9 @@ def full_casts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     full = service.cast_ballot
 
-    async def counted(*args: Any, **kwargs: Any) -> Any:
-        calls.append(kwargs["budget_id"])
-        return await full(*args, **kwargs)
+    async def counted(session: Any, request: CastRequest, **kwargs: Any) -> Any:
+        calls.append(request.budget_id)
+        return await full(session, request, **kwargs)
 
     monkeypatch.setattr(service, "cast_ballot", counted)
     return calls
