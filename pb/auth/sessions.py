@@ -9,7 +9,6 @@ from typing import Any
 
 import jwt
 from sqlalchemy import bindparam, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb import audit
@@ -142,12 +141,7 @@ async def session_resident(db: AsyncSession, session_id: str, *, now: datetime) 
 
     Read with a Core statement in the caller's transaction (no ORM identity map or unit of work).
     """
-    return await read_session(await db.connection(), session_id, now=now)
-
-
-async def read_session(connection: AsyncConnection, session_id: str, *, now: datetime) -> Resident:
-    """:func:`session_resident` on a connection."""
-    row = (await connection.execute(SESSION_ROW, {"session_id": session_id})).first()
+    row = (await (await db.connection()).execute(SESSION_ROW, {"session_id": session_id})).first()
     return session_from_row(session_id, row, now=now)
 
 

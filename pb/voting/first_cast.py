@@ -43,7 +43,7 @@ from pb.models import Budget, BudgetRound, Municipality, Phase
 from pb.voting.frozen import FrozenRound
 from pb.voting.keys import VotingKeys
 from pb.voting.models import Ballot, CastAction, CastEvent, Participation, coarse_time
-from pb.voting.prepared import CastRequest, eligibility, prepare_cast, sealed_new_ballot
+from pb.voting.prepared import CastRequest, CastResult, eligibility, prepare_cast, sealed_new_ballot
 
 INDEX_SIZE = 4096
 PARTICIPATION_COLUMNS = ["budget_id", "voter_key", "sealed_ballot", "idempotency_tag", "request_tag"]
@@ -69,17 +69,7 @@ def remember_open_budget(budget_id: int, frozen: FrozenRound, municipality_code:
     _open_budgets[budget_id] = OpenBudget(frozen, municipality_code)
 
 
-@dataclass(frozen=True, slots=True)
-class FirstCast:
-    """What the fast path stored; the caller turns it into the receipt."""
-
-    receipt: str
-    nonce: str
-    config_hash: str
-    selections: Any
-
-
-async def try_first_cast(engine: AsyncEngine, request: CastRequest, *, keys: VotingKeys) -> FirstCast | None:
+async def try_first_cast(engine: AsyncEngine, request: CastRequest, *, keys: VotingKeys) -> CastResult | None:
     """Store a first ballot in two statements; None when the full transaction must decide (nothing stored)."""
     known = _open_budgets.get(request.budget_id)
     if known is None or known.frozen.config_hash != request.data.config_hash or engine.dialect.driver != "asyncpg":
@@ -98,7 +88,7 @@ async def try_first_cast(engine: AsyncEngine, request: CastRequest, *, keys: Vot
 
 async def _first_cast(
     engine: AsyncEngine, known: OpenBudget, request: CastRequest, keys: VotingKeys
-) -> FirstCast | None:
+) -> CastResult | None:
     budget_id, session_id, now = request.budget_id, request.session_id, request.now
     frozen = known.frozen
     budget = frozen.budgets[budget_id]
@@ -140,7 +130,7 @@ async def _first_cast(
         return None
     if not all(outcome):
         return None  # the voter has a participation already, or the receipt is taken
-    return FirstCast(cast.receipt, cast.nonce, cast.config_hash, cast.selections)
+    return CastResult(cast.receipt, cast.nonce, budget_id, cast.config_hash, cast.selections, created=True)
 
 
 @functools.lru_cache(maxsize=16)

@@ -1,4 +1,5 @@
-"""A cast checked and keyed, ready to store: canonical selections, receipt, voter key and request tags."""
+"""A cast from request to result: what the route received, the checked and keyed cast ready to store (canonical
+selections, receipt, voter key, request tags), and what the resident gets back."""
 
 from __future__ import annotations
 
@@ -24,6 +25,17 @@ class CastRequest:
     data: BallotCast
     idempotency_key: str | None
     now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CastResult:
+    receipt: str
+    nonce: str
+    budget_id: int
+    config_hash: str
+    selections: Selections
+    created: bool
+    """False when the request repeated an earlier one (same Idempotency-Key and body): nothing was stored."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,22 +45,11 @@ from pb.voting.first_cast import remember_open_budget, try_first_cast
 from pb.voting.frozen import FrozenRound, frozen_round
 from pb.voting.keys import VotingKeys
 from pb.voting.models import Ballot, CastAction, Participation
-from pb.voting.prepared import CastRequest, PreparedCast, eligibility, prepare_cast, sealed_new_ballot
-from pb.voting.receipts import Selections, stored_selections
+from pb.voting.prepared import CastRequest, CastResult, PreparedCast, eligibility, prepare_cast, sealed_new_ballot
+from pb.voting.receipts import stored_selections
 
 SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
 """SQLite's clock to the millisecond (CURRENT_TIMESTAMP has whole seconds), in UTC."""
-
-
-@dataclass(frozen=True, slots=True)
-class CastResult:
-    receipt: str
-    nonce: str
-    budget_id: int
-    config_hash: str
-    selections: Selections
-    created: bool
-    """False when the request repeated an earlier one (same Idempotency-Key and body): nothing was stored."""
 
 
 async def cast(
@@ -70,9 +59,7 @@ async def cast(
     (:mod:`pb.voting.first_cast`), anything else in the full transaction of :func:`cast_ballot`."""
     first = await try_first_cast(engine, request, keys=keys)
     if first is not None:
-        return CastResult(
-            first.receipt, first.nonce, request.budget_id, first.config_hash, first.selections, created=True
-        )
+        return first
     async with transaction(sessionmaker) as session:
         return await cast_ballot(session, request, keys=keys)
 
