@@ -100,6 +100,10 @@ class Network(SQLModel, table=True):
     description: dict[str, str] = Field(sa_type=JSONType)
     postal_codes: list[str] = Field(sa_type=JSONType)
     districts: list[str] = Field(sa_type=JSONType)
+    core_team: list[str] = Field(default_factory=list, sa_type=JSONType)
+    """Names of the core team (ydintiimi), published on the network's page with each member's consent."""
+    coordinator: dict[str, str] | None = Field(default=None, sa_type=JSONType)
+    """The municipality's coordinator for the network: ``name`` and, where given, ``email`` and ``phone``."""
     archived_at: datetime | None = utc_column(nullable=True)
     created_at: datetime = utc_column()
 

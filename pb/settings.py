@@ -7,7 +7,7 @@ from typing import Literal
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from pydantic import Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SECRET = "development-only-secret-do-not-use-in-production"  # noqa: S105 (a marker, refused in production)
@@ -34,6 +34,31 @@ def ephemeral_session_key() -> SecretStr:
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
     return SecretStr(pem.decode())
+
+
+class WebMunicipality(BaseModel):
+    """How one municipality's pages look and whom residents write to about accessibility (PB_WEB_MUNICIPALITIES)."""
+
+    colour: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
+    """The brand colour of the header and buttons; white text on it must meet WCAG AA (4.5:1)."""
+    logo_url: str | None = Field(default=None, pattern=r"^(/static/|https://)[^\s\"'<>]+$")
+    """An image under /static/ or on an https origin (which the pages' Content-Security-Policy then allows)."""
+    accessibility_contact: str | None = Field(default=None, max_length=200)
+    """The e-mail address for accessibility feedback, shown in the accessibility statement."""
+
+    @model_validator(mode="after")
+    def _readable_on_brand_colour(self) -> WebMunicipality:
+        if self.colour is not None and contrast_with_white(self.colour) < 4.5:
+            raise ValueError(f"white text on {self.colour} is too faint (contrast below 4.5:1): pick a darker colour")
+        return self
+
+
+def contrast_with_white(colour: str) -> float:
+    """WCAG 2 contrast ratio of white against ``#rrggbb``."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
 
 
 class Settings(BaseSettings):
@@ -98,6 +123,12 @@ class Settings(BaseSettings):
     """PEM public keys of earlier fallback keys, still published (for every municipality) so old manifests verify."""
     results_previous_public_keys_by_municipality: dict[str, list[str]] = Field(default_factory=dict)
     """Municipality slug -> PEM public keys of that municipality's earlier manifest keys."""
+
+    # The web pages.
+    web_municipalities: dict[str, WebMunicipality] = Field(default_factory=dict)
+    """Municipality slug -> its colour, logo and accessibility contact (JSON in PB_WEB_MUNICIPALITIES)."""
+    accessibility_contact: str = "saavutettavuus@example.invalid"
+    """The accessibility feedback address of municipalities without their own; set it in production."""
 
     @model_validator(mode="after")
     def _refuse_weak_secrets_in_production(self) -> Settings:

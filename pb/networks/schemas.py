@@ -7,7 +7,15 @@ from datetime import datetime
 from pydantic import Field, model_validator
 
 from pb.models import NetworkKind
-from pb.schemas import District, Input, LocalizedName, LocalizedText, Output, PostalCode, Slug
+from pb.schemas import District, Input, LocalizedName, LocalizedText, Name, Output, PostalCode, Slug
+
+
+class Coordinator(Input):
+    """The network's coordinator (verkostokoordinaattori), as residents may contact them."""
+
+    name: Name
+    email: str | None = Field(default=None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+$")
+    phone: str | None = Field(default=None, max_length=40, pattern=r"^\+?[0-9 ()-]{5,40}$")
 
 
 class NetworkCreate(Input):
@@ -17,6 +25,8 @@ class NetworkCreate(Input):
     description: LocalizedText = Field(default_factory=LocalizedText)
     postal_codes: list[PostalCode] = Field(default_factory=list, max_length=500)
     districts: list[District] = Field(default_factory=list, max_length=200)
+    core_team: list[Name] = Field(default_factory=list, max_length=100)
+    coordinator: Coordinator | None = None
 
     @model_validator(mode="after")
     def _regional_networks_cover_an_area(self) -> NetworkCreate:
@@ -30,6 +40,8 @@ class NetworkUpdate(Input):
     description: LocalizedText | None = None
     postal_codes: list[PostalCode] | None = Field(default=None, max_length=500)
     districts: list[District] | None = Field(default=None, max_length=200)
+    core_team: list[Name] | None = Field(default=None, max_length=100)
+    coordinator: Coordinator | None = None
     archived: bool | None = None
 
 
@@ -42,5 +54,7 @@ class NetworkPublic(Output):
     description: dict[str, str]
     postal_codes: list[str]
     districts: list[str]
+    core_team: list[str]
+    coordinator: dict[str, str] | None
     archived_at: datetime | None
     created_at: datetime

@@ -16,7 +16,7 @@ from pb.municipalities.service import get_municipality
 from pb.networks.schemas import NetworkCreate, NetworkUpdate
 
 # Coordinators tend their network's own page; its name, area and existence are the municipality's call.
-COORDINATOR_FIELDS = frozenset({"description"})
+COORDINATOR_FIELDS = frozenset({"description", "core_team"})
 
 
 async def create_network(
@@ -37,6 +37,8 @@ async def create_network(
         description=data.description.as_dict(),
         postal_codes=sorted(set(data.postal_codes)),
         districts=list(dict.fromkeys(data.districts)),
+        core_team=list(dict.fromkeys(data.core_team)),
+        coordinator=data.coordinator.model_dump(exclude_none=True) if data.coordinator else None,
         created_at=now,
     )
     session.add(network)
@@ -55,11 +57,15 @@ async def update_network(
     ensure_coordinates_network(actor, municipality_id=network.municipality_id, network_id=network_id)
     changes = data.model_dump(exclude_unset=True)
     if actor.role is Role.COORDINATOR and not set(changes) <= COORDINATOR_FIELDS:
-        raise Forbidden("a coordinator may change only the network's description")
+        raise Forbidden("a coordinator may change only the network's description and core team")
     if data.name is not None:
         network.name = data.name.as_dict()
     if data.description is not None:
         network.description = data.description.as_dict()
+    if data.core_team is not None:
+        network.core_team = list(dict.fromkeys(data.core_team))
+    if "coordinator" in changes:
+        network.coordinator = data.coordinator.model_dump(exclude_none=True) if data.coordinator else None
     postal_codes = sorted(set(data.postal_codes)) if data.postal_codes is not None else network.postal_codes
     districts = list(dict.fromkeys(data.districts)) if data.districts is not None else network.districts
     if (sorted(postal_codes), sorted(districts)) != (sorted(network.postal_codes), sorted(network.districts)):
