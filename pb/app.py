@@ -35,6 +35,7 @@ from pb.scheduler import run_schedule
 from pb.settings import Settings
 from pb.signin.setup import attach_signin, signin_handlers
 from pb.voting.routes import BoardController, CastEventController, VotingController
+from pb.web import template_config, web_handlers
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -84,6 +85,7 @@ def create_app(
             VotingController, BoardController, CastEventController,
             ResultsController, AuditController, ImplementationController,
             *signin_handlers(settings),
+            *web_handlers(),
         ],
         dependencies={
             "db_session": Provide(provide_db_session),
@@ -95,6 +97,7 @@ def create_app(
         lifespan=[lifespan],
         middleware=[security_headers],
         request_max_body_size=settings.max_request_body_bytes,
+        template_config=template_config(),
         openapi_config=OpenAPIConfig(
             title="pb — participatory budgeting",
             version=__version__,

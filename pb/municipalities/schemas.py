@@ -5,15 +5,30 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from pb.schemas import Input, Language, LocalizedName, Output, Slug
 
 MunicipalityCode = Annotated[str, StringConstraints(pattern=r"^\d{3}$")]
+RESERVED_SLUGS = frozenset({
+    "accessibility", "api", "audit", "auth", "board", "budgets", "comments", "deliberation-rounds", "dev-idp",
+    "health", "me", "municipalities", "networks", "projects", "proposals", "questions", "reports", "rounds",
+    "schema", "static",
+})
+"""Top-level names of the API and the pages: a municipality's pages live at ``/<slug>``, so it cannot take one."""
+
+
+def _not_reserved(slug: str) -> str:
+    if slug in RESERVED_SLUGS:
+        raise ValueError(f"{slug!r} is a name pb uses itself; choose another slug")
+    return slug
+
+
+MunicipalitySlug = Annotated[Slug, AfterValidator(_not_reserved)]
 
 
 class MunicipalityCreate(Input):
-    slug: Slug
+    slug: MunicipalitySlug
     code: MunicipalityCode
     name: LocalizedName
     languages: list[Language] = Field(min_length=1, max_length=3)

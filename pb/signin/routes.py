@@ -31,6 +31,8 @@ from pb.signin.ratelimit import RateLimiter
 from pb.signin.schemas import ResidentStatus, SignedIn
 
 LOGIN_COOKIE = "__Host-pb_login"
+NEXT_COOKIE = "__Host-pb_next"
+"""Set by the pages' sign-in (pb.web.pages.signin): the page to return to, instead of the JSON answer."""
 Oidc = NamedDependency[OidcClient]
 
 
@@ -44,6 +46,13 @@ async def limit_signin(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRo
     limiter: RateLimiter = connection.app.state.signin_limiter
     client = connection.client.host if connection.client else "unknown"
     limiter.hit(client, now=connection.app.state.clock())
+
+
+def local_path(candidate: str, fallback: str) -> str:
+    """``candidate`` if it is a path on this site (never ``//elsewhere``, a URL or a header break), else ``fallback``."""
+    if not candidate.startswith("/") or candidate.startswith(("//", "/\\")) or len(candidate) > 500:
+        return fallback
+    return fallback if any(c in candidate for c in "\r\n\\") else candidate
 
 
 def _cookie(key: str, value: str, *, max_age: int, httponly: bool = True) -> Cookie:
@@ -74,22 +83,27 @@ class SignInController(Controller):
         code: FromQuery[str | None] = None,
         oidc_state: Annotated[str | None, QueryParameter(name="state")] = None,
         error: FromQuery[str | None] = None,
-    ) -> Response[SignedIn]:
-        """Finish the sign-in: a new session, as a cookie for browsers and a bearer token in the body."""
+    ) -> Response[SignedIn] | Redirect:
+        """Finish the sign-in: a new session, as a cookie for browsers and a bearer token in the body.
+
+        A sign-in started from a page goes back to that page (303) with the cookies and no token in a body.
+        """
         token, resident = await service.finish_login(
             db_session, settings, oidc, code=code, state=oidc_state, error=error,
             browser_binding=request.cookies.get(LOGIN_COOKIE), now=now,
         )
         csrf = csrf_token(settings, resident.session_id)
         max_age = settings.session_ttl_minutes * 60
-        return Response(
-            service.signed_in(settings, token, resident, csrf_token=csrf, now=now),
-            cookies=[
-                _cookie(SESSION_COOKIE, token, max_age=max_age),
-                _cookie(CSRF_COOKIE, csrf, max_age=max_age, httponly=False),
-                _cookie(LOGIN_COOKIE, "", max_age=0),
-            ],
-        )
+        cookies = [
+            _cookie(SESSION_COOKIE, token, max_age=max_age),
+            _cookie(CSRF_COOKIE, csrf, max_age=max_age, httponly=False),
+            _cookie(LOGIN_COOKIE, "", max_age=0),
+        ]
+        back = request.cookies.get(NEXT_COOKIE)
+        if back:
+            return Redirect(local_path(back, "/"), status_code=303, headers={"Cache-Control": "no-store"},
+                            cookies=[*cookies, _cookie(NEXT_COOKIE, "", max_age=0)])
+        return Response(service.signed_in(settings, token, resident, csrf_token=csrf, now=now), cookies=cookies)
 
     @get("/me", dependencies={"resident": Provide(provide_resident)})
     async def me(self, resident: Voter, now: Now) -> ResidentStatus:

@@ -34,25 +34,25 @@ def _fill(context: Context, text: str, variables: dict[str, Any]) -> str:
 
 
 @pass_context
-def _gettext(context: Context, message: str, **variables: Any) -> str:
+def _gettext(context: Context, message: str, /, **variables: Any) -> str:
     return _fill(context, _translator(context).translations.gettext(message), variables)
 
 
 @pass_context
-def _ngettext(context: Context, singular: str, plural: str, count: int, **variables: Any) -> str:
+def _ngettext(context: Context, singular: str, plural: str, count: int, /, **variables: Any) -> str:
     translator = _translator(context)
     text = translator.translations.ngettext(singular, plural, count)
     return _fill(context, text, _counted(translator, count, variables))
 
 
 @pass_context
-def _pgettext(context: Context, message_context: str, message: str, **variables: Any) -> str:
+def _pgettext(context: Context, message_context: str, message: str, /, **variables: Any) -> str:
     return _fill(context, _translator(context).translations.pgettext(message_context, message), variables)
 
 
 @pass_context
 def _npgettext(
-    context: Context, message_context: str, singular: str, plural: str, count: int, **variables: Any
+    context: Context, message_context: str, singular: str, plural: str, count: int, /, **variables: Any
 ) -> str:
     translator = _translator(context)
     text = translator.translations.npgettext(message_context, singular, plural, count)
