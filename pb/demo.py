@@ -30,7 +30,8 @@ NETWORK_BUDGET = 250_000
 NETWORKS: list[dict[str, object]] = [
     {"slug": "hyryla", "kind": "regional", "name": {"fi": "Hyrylän kehittämisverkosto",
      "sv": "Hyrylä utvecklingsnätverk", "en": "Hyrylä development network"},
-     "postal_codes": ["04300", "04310", "04330", "04340"]},
+     "postal_codes": ["04300", "04310", "04330", "04340"],
+     "core_team": ["Mikko Heikkilä", "Sari Koskinen", "Hyrylän Nuorisoseura ry"]},
     {"slug": "riihikallio", "kind": "regional", "name": {"fi": "Riihikallion kehittämisverkosto",
      "sv": "Riihikallio utvecklingsnätverk", "en": "Riihikallio development network"},
      "postal_codes": ["04320", "04360", "04370"]},
@@ -45,6 +46,9 @@ NETWORKS: list[dict[str, object]] = [
     {"slug": "elinkeinoverkosto", "kind": "business", "name": {"fi": "Elinkeinoverkosto",
      "sv": "Näringslivsnätverket", "en": "Business network"}},
 ]
+
+COORDINATOR = {"name": "Riikka Salminen", "email": "verkostot@tuusula.example"}
+"""A made-up participation and network coordinator (the .example domain receives no mail)."""
 
 DESCRIPTION = {
     "regional": {"fi": "Alueen asukkaiden, yhdistysten ja yritysten avoin verkosto.",
@@ -96,7 +100,7 @@ async def load_demo(session: AsyncSession, *, now: datetime) -> BudgetRound:
     for spec in NETWORKS:
         kind = NetworkKind(str(spec["kind"]))
         network = await create_network(session, municipality_id=municipality.id, data=NetworkCreate.model_validate(
-            {**spec, "description": DESCRIPTION[kind.value]}), actor=DEMO_ACTOR, now=now)
+            {**spec, "description": DESCRIPTION[kind.value], "coordinator": COORDINATOR}), actor=DEMO_ACTOR, now=now)
         await create_budget(session, round_id=budget_round.id, data=BudgetCreate(
             slug=str(spec["slug"]), network_id=network.id, amount=NETWORK_BUDGET,
             ballot_format=BallotFormat.KNAPSACK if kind is NetworkKind.REGIONAL else BallotFormat.APPROVAL,

@@ -20,7 +20,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-from pb.i18n.catalogues import DOMAIN, LOCALE_DIR
+from pb.i18n.catalogues import DOMAIN, LOCALE_DIR, SOURCE_LOCALE
 from pb.i18n.locales import BABEL_LOCALES, LOCALES
 
 ROOT = LOCALE_DIR.parent.parent
@@ -38,7 +38,7 @@ HEADER = "# pb's messages. Edit the translations here; ./dev messages adds and r
 def extract() -> Catalog:
     """Every message id in pb's Python code and templates, as a template catalogue."""
     with (ROOT / "babel.cfg").open(encoding="utf-8") as config:
-        method_map, options_map = parse_mapping_cfg(config)
+        method_map, options_map = parse_mapping_cfg(config)  # type: ignore[no-untyped-call]
     template = Catalog(project="pb", creation_date=FIXED_DATE, fuzzy=False)
     for filename, lineno, message, comments, context in extract_from_dir(
         ROOT, method_map, options_map, keywords=KEYWORDS, comment_tags=COMMENT_TAGS, strip_comment_tags=True,
@@ -69,6 +69,11 @@ def updated(locale: str, template: Catalog) -> bytes:
                           header_comment=HEADER, creation_date=FIXED_DATE, revision_date=FIXED_DATE, fuzzy=False)
     catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
     catalog.obsolete.clear()
+    if locale == SOURCE_LOCALE:
+        # Message ids are English: a new one starts as its own translation, which the catalogue may then improve.
+        for message in catalog:
+            if message.id and not any(_strings(message.string)):
+                message.string = message.id if isinstance(message.id, str) else tuple(message.id)
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=WIDTH, sort_output=True, include_lineno=False, ignore_obsolete=True)
     return buffer.getvalue()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, cast
+from typing import Literal
 
 Locale = Literal["fi", "sv", "en"]
 LOCALES: tuple[Locale, ...] = ("fi", "sv", "en")
@@ -18,7 +18,10 @@ def as_locale(value: str | None) -> Locale | None:
     if not value:
         return None
     primary = value.strip().replace("_", "-").split("-", 1)[0].lower()
-    return cast(Locale, primary) if primary in LOCALES else None
+    for locale in LOCALES:
+        if primary == locale:
+            return locale
+    return None
 
 
 def parse_accept_language(header: str | None) -> list[str]:

@@ -30,10 +30,10 @@ class Translator:
         return _fill(text, {"count": self.number(count), **values})
 
     def pgettext(self, context: str, message: str, **values: Any) -> str:
-        return _fill(self.translations.pgettext(context, message), values)
+        return _fill(str(self.translations.pgettext(context, message)), values)
 
     def npgettext(self, context: str, singular: str, plural: str, count: int, **values: Any) -> str:
-        text = self.translations.npgettext(context, singular, plural, count)
+        text = str(self.translations.npgettext(context, singular, plural, count))
         return _fill(text, {"count": self.number(count), **values})
 
     def money(self, cents: int, *, always_cents: bool = False) -> str:

@@ -49,7 +49,7 @@ async def limit_signin(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRo
 
 
 def local_path(candidate: str, fallback: str) -> str:
-    """``candidate`` if it is a path on this site (never ``//elsewhere``, a URL or a header break), else ``fallback``."""
+    """``candidate`` if it is a path on this site (not ``//elsewhere``, a URL or a header break), else ``fallback``."""
     if not candidate.startswith("/") or candidate.startswith(("//", "/\\")) or len(candidate) > 500:
         return fallback
     return fallback if any(c in candidate for c in "\r\n\\") else candidate

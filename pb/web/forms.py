@@ -9,9 +9,10 @@ type), else a general one for the type: never pydantic's English. The handler re
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -92,16 +93,15 @@ def field_id(name: str) -> str:
     return "field-" + name.replace(".", "-").replace("_", "-")
 
 
+EUROS = re.compile(r"^\d{1,13}(?:[.,]\d{1,2})?$")
+
+
 def euros_to_cents(text: str, locale: Locale) -> int:
     """``"1 250,50 €"`` (any locale's spaces and a comma or point) -> ``125050``."""
-    cleaned = text.replace("\xa0", "").replace("\u202f", "").replace(" ", "").removesuffix("€").replace(",", ".")
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation as exc:
-        raise ConversionError("money") from exc
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")) or amount >= 10**13:
+    cleaned = text.replace("\xa0", "").replace("\u202f", "").replace(" ", "").removesuffix("€")
+    if not EUROS.match(cleaned):
         raise ConversionError("money")
-    return int(amount * 100)
+    return int(Decimal(cleaned.replace(",", ".")) * 100)
 
 
 def whole_number(text: str, locale: Locale) -> int:
@@ -152,19 +152,26 @@ def validate(
             except ConversionError as exc:
                 form.errors.append(FieldError(name, message_for(name, exc.code, {}, messages, translator)))
                 given.pop(name)
+    order = field_order or list(submitted)
     try:
         data = schema.model_validate(nest(given))
     except ValidationError as exc:
         for error in exc.errors(include_url=False, include_input=False):
-            name = ".".join(str(part) for part in error["loc"]) or None
-            text = message_for(name, error["type"], error.get("ctx") or {}, messages, translator)
-            if not any(e.field == (name or "") for e in form.errors):
-                form.errors.append(FieldError(name or "", text))
+            at = _input_for(".".join(str(part) for part in error["loc"]), order)
+            text = message_for(at or None, error["type"], error.get("ctx") or {}, messages, translator)
+            if not any(e.field == at for e in form.errors):
+                form.errors.append(FieldError(at, text))
         data = None
-    order = field_order or list(submitted)
     form.errors.sort(key=lambda e: order.index(e.field) if e.field in order else len(order))
     form.data = None if form.errors else data
     return form
+
+
+def _input_for(name: str, inputs: list[str]) -> str:
+    """The input an error belongs to: a missing group (``name``) is reported at its first input (``name.fi``)."""
+    if name in inputs:
+        return name
+    return next((i for i in inputs if i.startswith(name + ".")), name) if name else name
 
 
 async def read_form(

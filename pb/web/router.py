@@ -45,17 +45,18 @@ NOT_FOUND = lazy_gettext("Page not found")
 FORM_REFUSED = lazy_gettext("The form could not be sent")
 
 
-def _error_page(request: HTMXRequest, template: str, title: LazyString, status: int) -> Response[Any]:
+def _error_page(request: Request[Any, Any, Any], template: str, title: LazyString, status: int) -> Response[Any]:
     settings: Settings = request.app.state.settings
-    page: PageContext = page_context(request, settings, resident=None, now=request.app.state.clock())
-    return render(page, View(title=title.render(page.t)), status=status, template=template)  # type: ignore[return-value]
+    htmx_request = request if isinstance(request, HTMXRequest) else HTMXRequest(request.scope, request.receive)
+    page: PageContext = page_context(htmx_request, settings, resident=None, now=request.app.state.clock())
+    return render(page, View(title=title.render(page.t)), status=status, template=template)
 
 
-def not_found(request: HTMXRequest, exc: Exception) -> Response[Any]:
+def not_found(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     return _error_page(request, "errors.not_found", NOT_FOUND, 404)
 
 
-def form_refused(request: HTMXRequest, exc: Exception) -> Response[Any]:
+def form_refused(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     return _error_page(request, "errors.form_refused", FORM_REFUSED, 403)
 
 
