@@ -44,6 +44,8 @@ def timeline(windows: Sequence[RoundPhase], current: Phase) -> list[Step]:
     steps = []
     for window in windows:
         phase = Phase(window.phase)
+        if phase is Phase.CLOSED:
+            continue  # the round's end, not a step residents take part in
         index = PHASES.index(phase)
         state = "done" if index < position else "current" if index == position else "upcoming"
         steps.append(Step(phase, PHASE_LABELS[phase], window.starts_at, window.ends_at, state))
