@@ -56,7 +56,8 @@ def page_context(request: HTMXRequest, settings: Settings, *, resident: Resident
     locale = request_locale(request)
     secret, secret_cookie = csrf.browser_secret(request)
     cookies = [c for c in (remembered_choice(request), secret_cookie) if c is not None]
-    token = csrf.form_token(settings, secret, resident.session_id if resident else None)
+    # Bound to the session the cookie names, as the check before a form's handler sees it (without the database).
+    token = csrf.form_token(settings, secret, session_of(request, settings, now))
     return PageContext(request, settings, locale, translator(locale), resident, token, now, cookies)
 
 

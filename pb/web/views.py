@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from pb.i18n import Locale
 from pb.i18n.locales import DEFAULT_LOCALE, LOCALES
@@ -73,4 +72,3 @@ class Chrome:
     languages: list[LanguageLink]
     csrf_token: str
     accessibility_url: str
-    extra: dict[str, Any] = field(default_factory=dict)

@@ -74,7 +74,7 @@ def test_a_resident_signs_in_with_the_test_identity_and_out_again(new_page: NewP
     expect(page.get_by_role("link", name="Kirjaudu sisään")).to_be_visible()
 
 
-def test_signed_in_pages_are_never_cached(new_page: NewPage) -> None:
+def test_signed_in_pages_are_never_cached(new_page: NewPage, screenshots: Path) -> None:
     page = new_page(Visitor("en", DESKTOP, javascript=False))
     page.goto("/tuusula")
     page.get_by_role("link", name="Sign in").click()
@@ -84,7 +84,7 @@ def test_signed_in_pages_are_never_cached(new_page: NewPage) -> None:
     response = page.goto("/tuusula")
 
     assert response is not None and response.headers["cache-control"] == "private, no-store"
-    screenshot(page, Path(__file__).resolve().parents[2] / "var" / "screenshots", "front-signed-in-en-1280-nojs")
+    screenshot(page, screenshots, "front-signed-in-en-1280-nojs")
 
 
 def test_the_filter_works_by_keyboard_alone(new_page: NewPage) -> None:

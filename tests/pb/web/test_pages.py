@@ -80,7 +80,7 @@ async def test_htmx_gets_the_network_list_alone_and_a_boosted_request_the_whole_
     browser: httpx.AsyncClient,
 ) -> None:
     fragment = await browser.get("/tuusula?kind=theme", headers={"HX-Request": "true"})
-    assert fragment.text.lstrip().startswith('<div id="networks"')
+    assert fragment.text.lstrip().startswith('<p class="pb-networks__count">')
     assert "Luonto ja liikunta" in fragment.text and "Hyrylän" not in fragment.text
     assert "1 verkosto" in fragment.text
 

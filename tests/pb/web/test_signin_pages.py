@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from pb.auth.sessions import close_session
+from pb.db import create_sessionmaker
+from tests.conftest import Clock
 from tests.pb.auth.conftest import follow
 
 
@@ -75,3 +79,18 @@ async def test_a_form_without_this_browser_s_token_is_refused_and_changes_nothin
     assert (await browser.get("/auth/me")).status_code == 200
     assert signed_out_token  # the session's own token still works
     assert (await browser.post("/tuusula/sign-out", data={"csrf_token": signed_out_token})).status_code == 303
+
+
+async def test_a_session_ended_elsewhere_shows_signed_out_and_an_open_form_is_not_refused(
+    browser: httpx.AsyncClient, engine: AsyncEngine, clock: Clock
+) -> None:
+    await sign_in(browser, "/tuusula")
+    token = csrf_of((await browser.get("/tuusula")).text)
+    session_id = (await browser.get("/auth/me")).json()["session_id"]
+    async with create_sessionmaker(engine)() as session, session.begin():
+        await close_session(session, session_id=session_id, now=clock())
+
+    page = await browser.get("/tuusula")
+
+    assert "Kirjaudu sisään" in page.text and page.headers["cache-control"] == "no-cache"
+    assert (await browser.post("/tuusula/sign-out", data={"csrf_token": token})).status_code == 303
