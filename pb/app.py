@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from logging.handlers import QueueHandler, QueueListener
 from typing import Any
 
 from litestar import Litestar
@@ -14,7 +16,7 @@ from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
-from litestar.types import Message, Receive, Scope, Send
+from litestar.types import GetLogger, Message, Receive, Scope, Send
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pb import __version__
@@ -104,7 +106,7 @@ def create_app(
             path="/schema",
             render_plugins=[JsonRenderPlugin()],
         ),
-        logging_config=LoggingConfig(
+        logging_config=ProcessLoggingConfig(
             root={"level": settings.log_level, "handlers": ["queue_listener"]},
             # SQL statements are not service events: at INFO they would cost CPU on every query and fill the log.
             loggers={"sqlalchemy": {"level": "WARNING", "propagate": True}},
@@ -114,6 +116,30 @@ def create_app(
     )
     attach_signin(app, settings)
     return app
+
+
+class ProcessLoggingConfig(LoggingConfig):
+    """Litestar's logging set-up that stops the log threads of the set-up it replaces.
+
+    Each configuration starts a queue listener thread, and logging is process-wide: without this every app a
+    process builds (a test run builds hundreds) would leave its predecessor's thread running for good.
+    """
+
+    def configure(self) -> GetLogger:
+        loggers = [logging.getLogger(), *(
+            candidate for candidate in logging.Logger.manager.loggerDict.values()
+            if isinstance(candidate, logging.Logger)
+        )]
+        listeners: dict[int, QueueListener] = {}
+        for handler in (h for lg in loggers for h in lg.handlers if isinstance(h, QueueHandler)):
+            listener = getattr(handler, "listener", None)
+            if isinstance(listener, QueueListener):
+                listeners[id(listener)] = listener
+        for listener in listeners.values():
+            if listener._thread is not None:  # stop() on a stopped listener fails, at exit too
+                listener.stop()
+                atexit.unregister(listener.stop)
+        return super().configure()
 
 
 def security_headers(app: Any) -> Any:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+
 import httpx
 
+from pb.app import create_app
+from pb.settings import Settings
 from tests.factories import DemoWorld
 
 
@@ -41,3 +46,15 @@ async def test_oversized_body_is_413(client: httpx.AsyncClient, world: DemoWorld
 
     assert response.status_code == 413
     assert response.json()["code"] == "too_large"
+
+
+def test_building_many_apps_leaves_no_log_threads_behind(settings: Settings) -> None:
+    # Every app configures logging, which starts a queue-listener thread; the one it replaces must stop.
+    create_app(settings, run_scheduler=False)
+    before = threading.active_count()
+
+    for _ in range(5):
+        create_app(settings, run_scheduler=False)
+
+    assert threading.active_count() == before
+    logging.getLogger("pb.test").warning("still logging after reconfiguration")
