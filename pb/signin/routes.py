@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import httpx
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, State
@@ -25,6 +26,7 @@ from pb.dependencies import (
     provide_principal,
     provide_resident,
 )
+from pb.settings import Settings
 from pb.signin import service
 from pb.signin.oidc import OidcClient
 from pb.signin.ratelimit import RateLimiter
@@ -55,6 +57,27 @@ def local_path(candidate: str, fallback: str) -> str:
     return fallback if any(c in candidate for c in "\r\n\\") else candidate
 
 
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def on_callback_origin(request: Request[Any, Any, Any], settings: Settings) -> Redirect | None:
+    """A redirect to the same sign-in URL on the callback's origin, when the browser came by another loopback name.
+
+    The login cookies are set for the host the sign-in starts on, and the identity provider sends the browser
+    back to the callback URL: starting at ``http://127.0.0.1:8000`` when pb's public URL says ``localhost``
+    would leave those cookies behind. Only loopback names are rewritten (they certainly name this server);
+    any other host is left alone.
+    """
+    callback = httpx.URL(settings.signin_redirect_uri)
+    here = request.url
+    if here.hostname not in LOOPBACK_NAMES or callback.host not in LOOPBACK_NAMES:
+        return None
+    if (here.scheme, here.hostname, here.port) == (callback.scheme, callback.host, callback.port):
+        return None
+    target = callback.copy_with(path=here.path, query=here.query.encode() or None)
+    return Redirect(str(target), status_code=307, headers={"Cache-Control": "no-store"})
+
+
 def _cookie(key: str, value: str, *, max_age: int, httponly: bool = True) -> Cookie:
     return Cookie(key=key, value=value, max_age=max_age, path="/", secure=True, httponly=httponly, samesite="lax")
 
@@ -65,8 +88,12 @@ class SignInController(Controller):
     dependencies = {"oidc": Provide(provide_oidc, sync_to_thread=False)}  # noqa: RUF012
 
     @get("/login", guards=[limit_signin])
-    async def login(self, db_session: DbSession, settings: AppSettings, oidc: Oidc, now: Now) -> Redirect:
+    async def login(
+        self, request: Request[Any, Any, Any], db_session: DbSession, settings: AppSettings, oidc: Oidc, now: Now,
+    ) -> Redirect:
         """Send the browser to the identity provider."""
+        if moved := on_callback_origin(request, settings):
+            return moved
         start = await service.begin_login(db_session, settings, oidc, now=now)
         max_age = settings.login_attempt_ttl_minutes * 60
         return Redirect(start.authorization_url, status_code=302,

@@ -7,7 +7,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from tests.web.checks import Visit, check_page
-from tests.web.conftest import DESKTOP, PHONE, NewPage, Visitor, screenshot
+from tests.web.conftest import DESKTOP, PHONE, NewPage, Server, Visitor, screenshot
 
 
 def test_the_language_picked_in_the_switcher_stays_on_other_pages(new_page: NewPage) -> None:
@@ -96,3 +96,17 @@ def test_the_filter_works_by_keyboard_alone(new_page: NewPage) -> None:
 
     expect(page.locator("#networks .pb-networks__count")).to_have_text("4 nätverk")
     assert page.evaluate("() => document.activeElement.id") == "kind-regional"
+
+
+def test_sign_in_started_under_another_loopback_name_comes_back_signed_in(
+    new_page: NewPage, pb_server: Server,
+) -> None:
+    # The server's public URL names 127.0.0.1; a resident who typed localhost must still end up signed in.
+    page = new_page(Visitor("en", DESKTOP))
+    other_name = pb_server.url.replace("127.0.0.1", "localhost")
+    page.goto(f"{other_name}/tuusula/sign-in?next=/tuusula/networks/jokela")
+
+    page.get_by_role("link", name="Aino Virtanen").click()
+
+    page.wait_for_url(f"{pb_server.url}/tuusula/networks/jokela")
+    expect(page.get_by_text("Signed in (postal code 04300)")).to_be_visible()

@@ -7,9 +7,9 @@ answering with JSON. Signing out is a form (POST with the CSRF token) that ends 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import get, post
+from litestar import Request, get, post
 from litestar.datastructures import Cookie
 from litestar.di import Provide
 from litestar.params import FromPath, QueryParameter
@@ -19,7 +19,15 @@ from pb.auth.sessions import close_session
 from pb.dependencies import CSRF_COOKIE, SESSION_COOKIE, AppSettings, DbSession, Now
 from pb.municipalities.overview import municipality_by_slug
 from pb.signin import service
-from pb.signin.routes import LOGIN_COOKIE, NEXT_COOKIE, Oidc, limit_signin, local_path, provide_oidc
+from pb.signin.routes import (
+    LOGIN_COOKIE,
+    NEXT_COOKIE,
+    Oidc,
+    limit_signin,
+    local_path,
+    on_callback_origin,
+    provide_oidc,
+)
 from pb.web.context import Page
 from pb.web.rendering import PERSONAL
 
@@ -31,10 +39,13 @@ def _cookie(key: str, value: str, *, max_age: int, httponly: bool = True) -> Coo
 @get("/{municipality:str}/sign-in", name="signin.start", guards=[limit_signin],
      dependencies={"oidc": Provide(provide_oidc, sync_to_thread=False)})
 async def start(
-    db_session: DbSession, settings: AppSettings, oidc: Oidc, now: Now, municipality: FromPath[str],
+    request: Request[Any, Any, Any], db_session: DbSession, settings: AppSettings, oidc: Oidc, now: Now,
+    municipality: FromPath[str],
     next_path: Annotated[str | None, QueryParameter(name="next")] = None,
 ) -> Redirect:
     """Off to the identity provider; back to ``next`` (a page of this site) afterwards."""
+    if moved := on_callback_origin(request, settings):
+        return moved
     found = await municipality_by_slug(db_session, municipality)
     begun = await service.begin_login(db_session, settings, oidc, now=now)
     max_age = settings.login_attempt_ttl_minutes * 60

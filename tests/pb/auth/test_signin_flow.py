@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from pb.app import create_app
+from pb.settings import Settings
+from tests.conftest import Clock, asgi_transport
 from tests.pb.auth.conftest import dev_login, follow
 
 
@@ -34,3 +38,31 @@ async def test_login_redirects_with_pkce_state_and_nonce(browser: httpx.AsyncCli
     page = await follow(browser, response)
     assert page.status_code == 200
     assert "Aino Virtanen" in page.text
+
+
+async def test_sign_in_started_at_the_loopback_address_finishes_on_the_public_url(
+    settings: Settings, engine: AsyncEngine, clock: Clock,
+) -> None:
+    # `pb serve` says http://127.0.0.1:8000 while its public URL (where the callback lands) says localhost: the
+    # login cookie set on one name was missing on the other, and the callback refused the sign-in.
+    app = create_app(settings.model_copy(update={"public_url": "https://localhost:8000"}), engine=engine,
+                     clock=clock, run_scheduler=False)
+    async with httpx.AsyncClient(transport=asgi_transport(app), base_url="https://127.0.0.1:8000") as browser:
+        moved = await browser.get("/auth/login", params={"x": "1"})
+        assert moved.status_code == 307
+        assert moved.headers["location"] == "https://localhost:8000/auth/login?x=1"
+        to_idp = await browser.get(moved.headers["location"])
+        assert to_idp.status_code == 302
+        idp = httpx.URL(to_idp.headers["location"])
+        to_callback = await browser.get(idp, params={**dict(idp.params), "person": "aino"})
+        signed_in = await browser.get(to_callback.headers["location"])
+
+    assert signed_in.status_code == 200, signed_in.text
+    assert signed_in.json()["resident"]["municipality_code"] == "858"
+
+
+async def test_sign_in_on_other_hosts_is_not_redirected(browser: httpx.AsyncClient) -> None:
+    response = await browser.get("/auth/login")
+
+    assert response.status_code == 302
+    assert httpx.URL(response.headers["location"]).path == "/dev-idp/authorize"
