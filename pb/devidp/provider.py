@@ -15,7 +15,7 @@ import httpx
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from pb.devidp.persons import BY_ID, DevPerson
+from pb.devidp.persons import DevPerson, find_person
 from pb.errors import InvalidInput, PbError
 from pb.settings import DEV_IDP_PATH, Settings
 
@@ -91,7 +91,7 @@ class DevIdentityProvider:
     def authorize(self, params: dict[str, str], *, person_id: str, now: datetime) -> str:
         """Approve the request for a test person; returns where to send the browser."""
         self.check_request(params)
-        person = BY_ID.get(person_id)
+        person = find_person(person_id)
         if person is None:
             raise InvalidInput("no such test person", field="person")
         self._expire(now)

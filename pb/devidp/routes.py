@@ -15,7 +15,7 @@ from litestar.params import Body
 from litestar.response import Redirect
 
 from pb.dependencies import Now
-from pb.devidp.persons import PERSONS
+from pb.devidp.persons import GENERATED_MAX, GENERATED_PREFIX, PERSONS
 from pb.devidp.provider import DevIdentityProvider
 from pb.settings import DEV_IDP_PATH
 
@@ -43,10 +43,20 @@ def _person_page(params: dict[str, str]) -> str:
         f"{html.escape(p.name)}</a> — {html.escape(p.note)}</li>"
         for p in PERSONS
     )
+    hidden = "".join(
+        f'<input type=hidden name="{html.escape(k)}" value="{html.escape(v)}">' for k, v in params.items()
+    )
+    generated = (
+        f'<form method=get action="{DEV_IDP_PATH}/authorize">{hidden}'
+        f'<p><label for=generated>Or a generated resident, by number (1 to {GENERATED_MAX}; each number is always '
+        "the same person, living in one of Tuusula's areas or, one in twenty, in Järvenpää, aged 10 to 90)</label> "
+        f'<input id=generated name=generated type=number min=1 max={GENERATED_MAX} value=1 required> '
+        "<button>Sign in as this resident</button></p></form>"
+    )
     return (
         "<!doctype html><html lang=en><meta charset=utf-8><title>pb development sign-in</title>"
         "<h1>Development sign-in</h1><p>Not a real identity provider. Choose a test person:</p>"
-        f"<ul>{items}</ul></html>"
+        f"<ul>{items}</ul>{generated}</html>"
     )
 
 
@@ -65,8 +75,10 @@ class DevIdpController(Controller):
 
     @get("/authorize", media_type=MediaType.HTML)
     async def authorize(self, request: Request[Any, Any, Any], dev_idp: DevIdp, now: Now) -> Response[str]:
-        params = {k: v for k, v in request.query_params.items() if k != "person"}
+        params = {k: v for k, v in request.query_params.items() if k not in ("person", "generated")}
         person = request.query_params.get("person")
+        if (number := request.query_params.get("generated")) is not None:
+            person = f"{GENERATED_PREFIX}{number.strip()}"
         if person is None:
             dev_idp.check_request(params)
             return Response(_person_page(params), media_type=MediaType.HTML)
