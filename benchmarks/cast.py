@@ -53,7 +53,7 @@ sys.path.insert(0, str(ROOT))
 from pb.auth.identity import IdentityClaims  # noqa: E402
 from pb.auth.sessions import open_session  # noqa: E402
 from pb.db import create_engine, create_sessionmaker  # noqa: E402
-from pb.demo import DEMO_ACTOR, load_demo  # noqa: E402
+from pb.demo.tuusula import DEMO_ACTOR, load_tuusula  # noqa: E402
 from pb.migrate import upgrade  # noqa: E402
 from pb.models import Budget, Phase  # noqa: E402
 from pb.projects.schemas import ProjectCreate  # noqa: E402
@@ -116,7 +116,7 @@ async def prepare(settings: Settings, voters: int) -> tuple[int, int, str, list[
     now = datetime.now(UTC)
     try:
         async with create_sessionmaker(engine)() as session, session.begin():
-            budget_round = await load_demo(session, now=now)
+            budget_round = await load_tuusula(session, now=now)
             assert budget_round.id is not None
             budgets = {b.slug: b.id for b in (await session.exec(
                 Budget.__table__.select().where(Budget.round_id == budget_round.id))).all()}  # type: ignore[attr-defined]

@@ -107,15 +107,15 @@ def _share_development_keys(settings: Settings) -> None:
 
 
 def _load_demo(settings: Settings) -> None:
-    from pb.demo import load_demo
+    from pb.demo.loader import load_demo
 
-    budget_round = _in_transaction(settings, lambda s: load_demo(s, now=_now()))
+    budget_round = _in_transaction(settings, lambda s: load_demo(s, settings=settings, now=_now()))
     click.echo(f"demo loaded: round {budget_round.slug} (id {budget_round.id})")
 
 
 @main.command()
 def demo() -> None:
-    """Load the demo municipality (Tuusula, its networks and the 2027 round)."""
+    """Load the demo municipality (Tuusula, its networks, and its 2027 round open for voting)."""
     from pb.migrate import upgrade
 
     settings = _settings()

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
 from pb.db import create_sessionmaker
-from pb.demo import DEMO_ACTOR, load_demo
+from pb.demo.tuusula import DEMO_ACTOR, load_tuusula
 from pb.models import Budget, Network
 from pb.municipalities.schemas import MunicipalityCreate
 from pb.municipalities.service import create_municipality
@@ -28,7 +28,7 @@ class DemoWorld:
 
 async def demo_world(engine: AsyncEngine, *, now: datetime) -> DemoWorld:
     async with create_sessionmaker(engine)() as session, session.begin():
-        budget_round = await load_demo(session, now=now)
+        budget_round = await load_tuusula(session, now=now)
         other = await create_municipality(
             session,
             data=MunicipalityCreate.model_validate(

@@ -30,7 +30,7 @@ def test_demo_loads_tuusula_once_even_when_run_twice(cli_env: Path) -> None:
     assert second.exit_code == 0, second.output
     with sqlite3.connect(cli_env) as db:
         assert db.execute("SELECT count(*) FROM budget_round").fetchone() == (1,)
-        assert db.execute("SELECT count(*) FROM budget").fetchone() == (6,)
+        assert db.execute("SELECT count(*) FROM budget").fetchone() == (8,)
         names = {row[0] for row in db.execute("SELECT slug FROM network")}
     assert names == {"hyryla", "riihikallio", "jokela", "kellokoski", "luonto-ja-liikunta", "elinkeinoverkosto"}
 

@@ -12,7 +12,7 @@ from sqlmodel import func, select
 from pb.budgets.schemas import BudgetCreate
 from pb.budgets.service import create_budget
 from pb.db import create_sessionmaker
-from pb.demo import DEMO_ACTOR
+from pb.demo.tuusula import DEMO_ACTOR
 from pb.models import BallotFormat, Phase
 from pb.projects.schemas import ProjectCreate
 from pb.projects.service import add_project

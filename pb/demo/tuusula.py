@@ -1,20 +1,23 @@
-"""The demo municipality: Tuusula with its development networks and a 2027 budget round, in fi/sv/en.
+"""The demo municipality: Tuusula with its development networks, in fi/sv/en, and a round with a budget per
+network.
 
-Postal codes are illustrative: they place each network roughly, not as Tuusula's official area map.
+``load_tuusula`` is the plain world the tests start from (the 2027 round in draft, no projects);
+:mod:`pb.demo.loader` builds the living demo on the same pieces. Postal codes are illustrative: they place each
+network roughly, not as Tuusula's official area map.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb import audit
 from pb.auth.principal import Principal
 from pb.budgets.schemas import BudgetCreate
 from pb.budgets.service import create_budget
-from pb.models import BallotFormat, BudgetRound, Municipality, NetworkKind, Role
+from pb.models import BallotFormat, BudgetRound, Municipality, Network, NetworkKind, Role
 from pb.municipalities.schemas import MunicipalityCreate
 from pb.municipalities.service import create_municipality
 from pb.networks.schemas import NetworkCreate
@@ -24,6 +27,7 @@ from pb.rounds.service import create_round
 from pb.schemas import LocalizedName
 
 DEMO_ACTOR = Principal(subject="demo-loader", role=Role.ADMIN)
+ROUND_2027 = "tuusula-2027"
 NETWORK_BUDGET = 250_000
 """2,500 EUR per network, in cents, as Tuusula gave its networks in 2017."""
 
@@ -78,34 +82,59 @@ SCHEDULE = Schedule.model_validate({"phases": [
 ]})
 
 
-async def load_demo(session: AsyncSession, *, now: datetime) -> BudgetRound:
-    """Create Tuusula and its 2027 round unless they exist; returns the round."""
+async def load_tuusula(session: AsyncSession, *, now: datetime) -> BudgetRound:
+    """Create Tuusula and its 2027 round in draft unless they exist; returns the round."""
+    municipality = await load_municipality(session, now=now)
+    assert municipality.id is not None
+    found = await find_round(session, municipality.id, ROUND_2027)
+    if found is not None:
+        return found
+    budget_round = await create_network_round(session, municipality, year=2027, schedule=SCHEDULE, now=now)
+    await audit.record(session, actor=DEMO_ACTOR.actor, action="demo.load", target=f"round:{budget_round.id}",
+                       now=now)
+    return budget_round
+
+
+async def load_municipality(session: AsyncSession, *, now: datetime) -> Municipality:
+    """Tuusula with its networks, created unless it exists."""
     existing = (await session.exec(select(Municipality).where(Municipality.slug == "tuusula"))).first()
     if existing is not None:
-        found = (await session.exec(
-            select(BudgetRound).where(BudgetRound.municipality_id == existing.id, BudgetRound.slug == "tuusula-2027")
-        )).first()
-        if found is not None:
-            return found
-    municipality = existing or await create_municipality(session, data=MunicipalityCreate(
+        return existing
+    municipality = await create_municipality(session, data=MunicipalityCreate(
         slug="tuusula", code="858", name=LocalizedName(fi="Tuusula", sv="Tusby", en="Tuusula"),
         languages=["fi", "sv", "en"]), actor=DEMO_ACTOR, now=now)
     assert municipality.id is not None
-    budget_round = await create_round(session, data=RoundCreate(
-        municipality_id=municipality.id, slug="tuusula-2027", year=2027,
-        name=LocalizedName(fi="Osallistuva budjetointi 2027", sv="Deltagande budgetering 2027",
-                           en="Participatory budgeting 2027"),
-        min_age=15, schedule=SCHEDULE), actor=DEMO_ACTOR, now=now)
-    assert budget_round.id is not None
     for spec in NETWORKS:
         kind = NetworkKind(str(spec["kind"]))
-        network = await create_network(session, municipality_id=municipality.id, data=NetworkCreate.model_validate(
+        await create_network(session, municipality_id=municipality.id, data=NetworkCreate.model_validate(
             {**spec, "description": DESCRIPTION[kind.value], "coordinator": COORDINATOR}), actor=DEMO_ACTOR, now=now)
+    return municipality
+
+
+async def find_round(session: AsyncSession, municipality_id: int, slug: str) -> BudgetRound | None:
+    query = select(BudgetRound).where(BudgetRound.municipality_id == municipality_id, BudgetRound.slug == slug)
+    return (await session.exec(query)).first()
+
+
+async def create_network_round(
+    session: AsyncSession, municipality: Municipality, *, year: int, schedule: Schedule, now: datetime
+) -> BudgetRound:
+    """A round named for its year with a budget per network: approval within the budget for the regional
+    networks, approval of at most three projects for the others."""
+    assert municipality.id is not None
+    budget_round = await create_round(session, data=RoundCreate(
+        municipality_id=municipality.id, slug=f"tuusula-{year}", year=year,
+        name=LocalizedName(fi=f"Osallistuva budjetointi {year}", sv=f"Deltagande budgetering {year}",
+                           en=f"Participatory budgeting {year}"),
+        min_age=15, schedule=schedule), actor=DEMO_ACTOR, now=now)
+    assert budget_round.id is not None
+    networks = (await session.exec(
+        select(Network).where(Network.municipality_id == municipality.id).order_by(col(Network.id)))).all()
+    for network in networks:
+        regional = network.kind == NetworkKind.REGIONAL.value
         await create_budget(session, round_id=budget_round.id, data=BudgetCreate(
-            slug=str(spec["slug"]), network_id=network.id, amount=NETWORK_BUDGET,
-            ballot_format=BallotFormat.KNAPSACK if kind is NetworkKind.REGIONAL else BallotFormat.APPROVAL,
-            max_selections=None if kind is NetworkKind.REGIONAL else 3,
+            slug=network.slug, network_id=network.id, amount=NETWORK_BUDGET,
+            ballot_format=BallotFormat.KNAPSACK if regional else BallotFormat.APPROVAL,
+            max_selections=None if regional else 3,
             rule="equal-shares", rule_params={"completion": "add1"}), actor=DEMO_ACTOR, now=now)
-    await audit.record(session, actor=DEMO_ACTOR.actor, action="demo.load", target=f"round:{budget_round.id}",
-                       now=now)
     return budget_round

@@ -1,0 +1,29 @@
+"""``pb demo``: Tuusula with its networks, and its 2027 round open for voting, with dates relative to now."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from pb import audit
+from pb.demo.round_2027 import load_round_2027
+from pb.demo.tuusula import DEMO_ACTOR, ROUND_2027, find_round, load_municipality
+from pb.models import BudgetRound
+from pb.settings import Settings
+
+HISTORY_DAYS = 500
+"""The municipality joined pb this long before now, before its first round here."""
+
+
+async def load_demo(session: AsyncSession, *, settings: Settings, now: datetime) -> BudgetRound:
+    """Create the living demo unless it exists; returns the round open for voting."""
+    municipality = await load_municipality(session, now=now - timedelta(days=HISTORY_DAYS))
+    assert municipality.id is not None
+    found = await find_round(session, municipality.id, ROUND_2027)
+    if found is not None:
+        return found
+    budget_round = await load_round_2027(session, municipality, settings, now=now)
+    await audit.record(session, actor=DEMO_ACTOR.actor, action="demo.load", target=f"round:{budget_round.id}",
+                       now=now)
+    return budget_round
