@@ -122,5 +122,10 @@ async def published_ballot(session: AsyncSession, *, receipt: str) -> Ballot:
     )
     ballot = (await session.exec(query)).first()
     if ballot is None:
-        raise NotFound("no published ballot has this receipt")
+        # One answer for every cause, so a receipt that a revote replaced looks like any unknown one (B2).
+        raise NotFound(
+            "No ballot on the published board has this receipt. It may be mistyped, voting may not have closed "
+            "yet (the board is published then), or a later vote replaced that ballot: only each voter's latest "
+            "ballot counts and is published.", field="receipt",
+        )
     return ballot
