@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pb.i18n import LazyString, lazy_pgettext
-from pb.models import NetworkKind, Phase
+from pb.models import BallotFormat, NetworkKind, Phase
 
 PHASES: dict[Phase, LazyString] = {
     Phase.DRAFT: lazy_pgettext("phase", "Being prepared"),
@@ -26,4 +26,11 @@ NETWORK_KINDS_PLURAL: dict[NetworkKind, LazyString] = {
     NetworkKind.REGIONAL: lazy_pgettext("network filter", "Regional networks"),
     NetworkKind.THEME: lazy_pgettext("network filter", "Theme networks"),
     NetworkKind.BUSINESS: lazy_pgettext("network filter", "Business network"),
+}
+
+BALLOT_FORMATS: dict[BallotFormat, LazyString] = {
+    BallotFormat.APPROVAL: lazy_pgettext("ballot format", "Choose projects"),
+    BallotFormat.KNAPSACK: lazy_pgettext("ballot format", "Choose projects within the budget"),
+    BallotFormat.CUMULATIVE: lazy_pgettext("ballot format", "Give points"),
+    BallotFormat.RANKED: lazy_pgettext("ballot format", "Put projects in order"),
 }
