@@ -12,9 +12,9 @@ import pytest
 from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from pb.models import Role
 from pb.voting import first_cast
 from pb.web import booth_state
-from pb.models import Role
 from tests.conftest import Clock, Tokens, asgi_transport
 from tests.factories import DemoWorld
 from tests.pb.voting.election import Election, close_voting, counts, open_voting
