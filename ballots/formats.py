@@ -16,7 +16,15 @@ from fractions import Fraction
 
 from ballots.instance import Instance, Money
 from ballots.profile import VOTE_TYPES, Ballot, VoteType
-from ballots.rules.explain import amount
+
+
+def amount(value: Fraction | int) -> str:
+    """Money for people: ``12,000``, ``827,838.5``, ``1,234.33`` (rounded to cents if needed)."""
+    value = Fraction(value)
+    if value.denominator == 1:
+        return f"{value.numerator:,}"
+    text = f"{float(value):,.2f}"
+    return text.rstrip("0").rstrip(".") if value * 100 == int(value * 100) else text
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
 
 from ballots.instance import Money
+from ballots.reasons import Reason
 
 Status = Literal["funded", "not-funded"]
 
 
 @dataclass(frozen=True, slots=True)
 class ProjectResult:
-    """A project's place in the outcome and the reason for it, in words a resident understands."""
+    """A project's place in the outcome and the reason for it, as a code with figures (``ballots.reasons``)."""
 
     project_id: str
     status: Status
     support: Fraction
     """Approvals, points or positional score, as the rule counted them."""
-    reason: str
-    """E.g. "not affordable: 12,000 left, costs 40,000"."""
-    details: Mapping[str, Any] = field(default_factory=dict)
-    """Machine-readable facts behind the reason (round bought, price per supporter, shortfall...)."""
+    reason: Reason
+    """E.g. ``not-affordable`` with ``cost=40000, left=12000``."""
 
 
 @dataclass(frozen=True, slots=True)

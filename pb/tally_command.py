@@ -12,9 +12,9 @@ import click
 from ballots.outcome import Outcome
 from ballots.pabulib import PabulibError, parse_pabulib
 from ballots.pabulib_writer import format_money
+from ballots.reasons import reason_to_json
 from ballots.rules import RULES, RuleError
 from ballots.rules import tally as run_rule
-from ballots.rules.explain import amount
 from ballots.tiebreak import TIE_BREAKS, UnknownTieBreak
 
 COMPLETIONS = ("none", "add1", "greedy", "add1-greedy")
@@ -34,6 +34,15 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value
+
+
+def amount(value: Fraction | int) -> str:
+    """Money or support for people: ``12,000``, ``827,838.5``, ``1,234.33`` (rounded to cents if needed)."""
+    value = Fraction(value)
+    if value.denominator == 1:
+        return f"{value.numerator:,}"
+    text = f"{float(value):,.2f}"
+    return text.rstrip("0").rstrip(".") if value * 100 == int(value * 100) else text
 
 
 def outcome_json(outcome: Outcome) -> dict[str, Any]:
@@ -56,8 +65,7 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
                 "id": r.project_id,
                 "status": r.status,
                 "support": _plain(r.support),
-                "reason": r.reason,
-                "details": _plain(dict(r.details)),
+                "reason": reason_to_json(r.reason),
             }
             for r in outcome.projects
         ],
@@ -81,7 +89,10 @@ def outcome_table(outcome: Outcome) -> str:
     width = max((len(r.project_id) for r in outcome.projects), default=2)
     for r in outcome.projects:
         mark = "+" if r.status == "funded" else "-"
-        lines.append(f"{mark} {r.project_id:<{width}}  {amount(r.support):>12}  {r.reason}")
+        figures = ", ".join(
+            f"{k}={amount(v) if isinstance(v, Fraction) else v}" for k, v in r.reason.figures.items()
+        )
+        lines.append(f"{mark} {r.project_id:<{width}}  {amount(r.support):>12}  {r.reason.code} {figures}")
     for t in outcome.ties:
         lines.append(f"tie at step {t.step} among {', '.join(t.candidates)}: {t.chosen} chosen by {t.by}")
     return "\n".join(lines)

@@ -154,8 +154,7 @@ def _results(
     shares: Shares,
     added: list[tuple[int, Money]],
     *,
-    per: str,
-    greedy: bool,
+    per_point: bool,
 ) -> tuple[list[int], dict[str, ProjectResult]]:
     """The funded projects in order of purchase, and every project's explanation."""
     results: dict[str, ProjectResult] = {}
@@ -165,7 +164,7 @@ def _results(
         results[data.ids[j]] = why.free(data, j, len(order))
     for round_, purchase in enumerate(shares.run.purchases, start=1):
         order.append(purchase.project)
-        results[data.ids[purchase.project]] = why.bought(data, purchase, len(order), round_, per)
+        results[data.ids[purchase.project]] = why.bought(data, purchase, len(order), round_, per_point)
     for j, left_after in added:
         order.append(j)
         results[data.ids[j]] = why.completed(data, j, len(order), left_after)
@@ -176,7 +175,7 @@ def _results(
         if data.support[j] == 0:
             results[pid] = explain.no_support(pid, Fraction(0))
         else:
-            results[pid] = why.rejected(data, j, shares.run, left, greedy)
+            results[pid] = why.rejected(data, j, shares.run, left)
     return order, results
 
 
@@ -208,9 +207,8 @@ def equal_shares(
     if completion.endswith("greedy") and any(spent + data.costs[j] <= instance.budget for j in open_projects):
         added, completion_ties = _greedy_completion(instance, data, selected, tie_break, compat)
         ties += completion_ties
-    per = "each" if profile.vote_type in ("approval", "choose-1") else "per point"
-    greedy = completion.endswith("greedy")
-    order, results = _results(instance, data, shares, added, per=per, greedy=greedy)
+    per_point = profile.vote_type not in ("approval", "choose-1")
+    order, results = _results(instance, data, shares, added, per_point=per_point)
     parameters: dict[str, Any] = {
         "completion": completion,
         "endowment": shares.endowment,

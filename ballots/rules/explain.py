@@ -1,49 +1,38 @@
-"""Wording shared by the rules' explanations, so every rule speaks of money and support the same way."""
+"""Building the per-project results every rule returns: a status, the support counted and a reason code."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Any
 
-from ballots.instance import Money
-from ballots.outcome import ProjectResult
-
-
-def amount(value: Money | Fraction | int) -> str:
-    """Money or support for people: ``12,000``, ``827,838.5``, ``1,234.33`` (rounded to cents if needed)."""
-    value = Fraction(value)
-    if value.denominator == 1:
-        return f"{value.numerator:,}"
-    text = f"{float(value):,.2f}"
-    return text.rstrip("0").rstrip(".") if value * 100 == int(value * 100) else text
+from ballots import reasons
+from ballots.outcome import ProjectResult, Tie
+from ballots.reasons import Reason, ReasonCode
 
 
-def funded(
-    project_id: str, support: Fraction, step: int, cost: Money, left: Money, **details: Any
-) -> ProjectResult:
-    """A project bought in ``step``, with ``left`` the money remaining after it."""
-    reason = (
-        f"funded in step {step}: support {amount(support)}, costs {amount(cost)}, {amount(left)} left after"
-    )
-    return ProjectResult(project_id, "funded", support, reason, {"step": step, "left_after": left, **details})
-
-
-def not_affordable(
-    project_id: str, support: Fraction, cost: Money, left: Money, **details: Any
-) -> ProjectResult:
-    """A project skipped because the money left does not cover it."""
-    reason = f"not affordable: {amount(left)} left, costs {amount(cost)}"
-    return ProjectResult(project_id, "not-funded", support, reason, {"left": left, "cost": cost, **details})
-
-
-def not_funded(project_id: str, support: Fraction, reason: str, **details: Any) -> ProjectResult:
-    return ProjectResult(project_id, "not-funded", support, reason, dict(details))
+def result(project_id: str, support: Fraction, reason: Reason) -> ProjectResult:
+    """A project's result; its status follows from the reason."""
+    return ProjectResult(project_id, "funded" if reason.funded else "not-funded", support, reason)
 
 
 def no_support(project_id: str, support: Fraction) -> ProjectResult:
     """A project nobody voted for, which pb never funds."""
-    return not_funded(project_id, support, "no support: nobody voted for it", excluded="no-support")
+    return result(project_id, support, reasons.no_support())
+
+
+def ties_lost(results: dict[str, ProjectResult], ties: Sequence[Tie]) -> None:
+    """A project that lost a tie and then did not fit is explained by the tie, the first it lost."""
+    for tie in ties:
+        for pid in tie.candidates:
+            current = results.get(pid)
+            if pid == tie.chosen or current is None or current.reason.code != ReasonCode.NOT_AFFORDABLE:
+                continue
+            figures = current.reason.figures
+            cost, left = figures["cost"], figures["left"]
+            assert isinstance(cost, Fraction)
+            assert isinstance(left, Fraction)
+            why = reasons.tie_lost(tie.step, tie.chosen, tie.candidates, tie.by, cost, left)
+            results[pid] = result(pid, current.support, why)
 
 
 def ordered_results(

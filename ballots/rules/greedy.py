@@ -25,6 +25,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
+from ballots import reasons
 from ballots.instance import Instance, Money
 from ballots.outcome import Outcome, ProjectResult, Tie
 from ballots.profile import VOTE_TYPES, Profile
@@ -78,9 +79,7 @@ def run_greedy(
     candidates = []
     for pid in instance.project_ids:
         if threshold is not None and support[pid] < threshold:
-            has, needs = explain.amount(support[pid]), explain.amount(threshold)
-            reason = f"below the threshold: support {has}, needs {needs}"
-            results[pid] = explain.not_funded(pid, support[pid], reason, excluded="threshold")
+            results[pid] = explain.result(pid, support[pid], reasons.below_threshold(support[pid], threshold))
         elif compat == "pb" and support[pid] <= 0:
             results[pid] = explain.no_support(pid, support[pid])
         else:
@@ -94,10 +93,7 @@ def run_greedy(
     stopped_at: str | None = None
     for position, pid in enumerate(order):
         if stopped_at is not None:
-            reason = f"not reached: the rule stopped at {stopped_at}, the first project that did not fit"
-            results[pid] = explain.not_funded(
-                pid, support[pid], reason, rank=position + 1, stopped_at=stopped_at
-            )
+            results[pid] = explain.result(pid, support[pid], reasons.not_reached(stopped_at))
         elif costs[pid] <= left:
             rivals = [
                 q for q in order[position:] if scores[q] == scores[pid] and (costs[q] <= left or not skip)
@@ -107,13 +103,13 @@ def run_greedy(
                 ties.append(Tie(len(selected) + 1, tuple(rivals), pid, by))
             left -= costs[pid]
             selected.append(pid)
-            results[pid] = explain.funded(
-                pid, support[pid], len(selected), costs[pid], left, rank=position + 1
-            )
+            why = reasons.funded_in_order(len(selected), costs[pid], left)
+            results[pid] = explain.result(pid, support[pid], why)
         else:
-            results[pid] = explain.not_affordable(pid, support[pid], costs[pid], left, rank=position + 1)
+            results[pid] = explain.result(pid, support[pid], reasons.not_affordable(costs[pid], left))
             if not skip:
                 stopped_at = pid
+    explain.ties_lost(results, ties)
     listing = tuple(order) + tuple(p for p in instance.project_ids if p not in scores)
     params = dict(parameters or {})
     if profile.vote_type == "ordinal":

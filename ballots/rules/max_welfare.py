@@ -25,6 +25,7 @@ from fractions import Fraction
 from itertools import accumulate
 from math import lcm
 
+from ballots import reasons
 from ballots.instance import Instance
 from ballots.outcome import Outcome, ProjectResult
 from ballots.profile import VOTE_TYPES, Profile
@@ -120,13 +121,13 @@ def _outcome(
     results: dict[str, ProjectResult] = {}
     for p in instance.project_ids:
         if p in selected:
-            reason = f"funded: part of the set with the most total satisfaction ({explain.amount(welfare)})"
-            results[p] = ProjectResult(p, "funded", support[p], reason, {"welfare": value[p]})
+            results[p] = explain.result(p, support[p], reasons.funded_optimal(welfare))
         elif support[p] <= 0:
             results[p] = explain.no_support(p, support[p])
+        elif costs[p] > instance.budget:
+            results[p] = explain.result(p, support[p], reasons.over_budget(costs[p], instance.budget))
         else:
-            reason = "not funded: no affordable set including it has more total satisfaction"
-            results[p] = explain.not_funded(p, support[p], reason, welfare=value[p])
+            results[p] = explain.result(p, support[p], reasons.not_optimal(welfare))
     params: dict[str, object] = {"satisfaction": satisfaction, "welfare": welfare}
     if profile.vote_type == "ordinal":
         params["ordinal_points"] = ordinal_k(instance, profile, ordinal_points)

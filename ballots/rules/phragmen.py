@@ -23,6 +23,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from ballots import reasons
 from ballots.instance import Instance
 from ballots.outcome import Outcome, ProjectResult, Tie
 from ballots.profile import Profile
@@ -104,16 +105,16 @@ def phragmen(instance: Instance, profile: Profile, *, tie_break: TieBreak, compa
     remaining = []
     for j, pid in enumerate(ids):
         if costs[pid] > instance.budget:
-            reason = f"costs more than the whole budget: costs {explain.amount(costs[pid])}"
-            results[pid] = explain.not_funded(pid, support[pid], reason, excluded="over-budget")
+            why = reasons.over_budget(costs[pid], instance.budget)
+            results[pid] = explain.result(pid, support[pid], why)
         else:
             remaining.append(j)
     loads = _Loads(compiled, len(remaining))
     selected: list[str] = []
     ties: list[Tie] = []
     left = instance.budget
-    stop_reason, over = "", ""
-    while remaining and not stop_reason:
+    over = ""
+    while remaining and not over:
         load, tied = _best(loads, remaining, compiled)
         if not tied:
             if compat == "pb":
@@ -124,11 +125,8 @@ def phragmen(instance: Instance, profile: Profile, *, tie_break: TieBreak, compa
         blocking = names if compat == "pabutools" else [chosen]
         if any(costs[p] > left for p in blocking):
             over = next(p for p in blocking if costs[p] > left)
-            results[over] = explain.not_affordable(over, support[over], costs[over], left)
+            results[over] = explain.result(over, support[over], reasons.not_affordable(costs[over], left))
             remaining.remove(ids.index(over))
-            stop_reason = (
-                f"not reached: the rule stopped when {over} (costs {explain.amount(costs[over])}) did not fit"
-            )
             break
         if len(names) > 1:
             ties.append(
@@ -142,15 +140,15 @@ def phragmen(instance: Instance, profile: Profile, *, tie_break: TieBreak, compa
             loads.raise_to(j, load)
         left -= costs[chosen]
         selected.append(chosen)
-        results[chosen] = explain.funded(
-            chosen, support[chosen], len(selected), costs[chosen], left, max_load=load
-        )
+        why = reasons.funded_in_order(len(selected), costs[chosen], left)
+        results[chosen] = explain.result(chosen, support[chosen], why)
     for j in remaining:
         pid = ids[j]
-        if compiled.approvals[j] == 0 and compat == "pb":
+        if compiled.approvals[j] == 0 and (compat == "pb" or not over):
             results[pid] = explain.no_support(pid, support[pid])
         else:
-            results[pid] = explain.not_funded(pid, support[pid], stop_reason or "not reached")
+            results[pid] = explain.result(pid, support[pid], reasons.not_reached(over))
+    explain.ties_lost(results, ties)
     return Outcome(
         rule="phragmen",
         parameters={},

@@ -17,6 +17,7 @@ from typing import Any
 from ballots.instance import Instance, Project
 from ballots.outcome import Outcome
 from ballots.profile import Ballot, Profile, VoteType
+from ballots.reasons import reason_to_json
 from ballots.rules import tally
 
 VOTE_TYPES: dict[str, VoteType] = {
@@ -123,12 +124,17 @@ def outcome_json(outcome: Outcome, spec: Mapping[str, Any]) -> dict[str, Any]:
                 "cost": costs[r.project_id],
                 "status": r.status,
                 "support": jsonable(r.support),
-                "reason": r.reason,
-                "details": jsonable(r.details),
+                "reason": reason_to_json(r.reason),
             }
             for r in sorted(outcome.projects, key=lambda r: r.project_id)
         ],
     }
+
+
+def reason_code(entry: Mapping[str, Any]) -> str:
+    """A stored project's reason code (outcomes stored before reason codes kept an English sentence)."""
+    reason = entry["reason"]
+    return str(reason["code"]) if isinstance(reason, Mapping) else str(reason)
 
 
 def canonical_json(value: Any) -> bytes:

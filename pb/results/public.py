@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb.errors import NotFound
 from pb.models import BallotProject, Budget
+from pb.results.counting import reason_code
 from pb.results.errors import ResultsNotPublished
 from pb.results.models import BudgetResult, ResultStatus
 
@@ -73,7 +74,7 @@ class PublicResult:
 
     def projects(self) -> list[dict[str, Any]]:
         return [
-            {**{k: p[k] for k in ("code", "cost", "status", "support", "reason")},
+            {**{k: p[k] for k in ("code", "cost", "status", "support")}, "reason": reason_code(p),
              "title": self.titles.get(p["code"], {})}
             for p in self.result.outcome["projects"]
         ]

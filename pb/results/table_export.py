@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from pb.results.anonymise import ATTRIBUTES
-from pb.results.counting import VOTE_TYPES
+from pb.results.counting import VOTE_TYPES, reason_code
 from pb.results.export_data import Anonymised, BudgetData, Progress
 from pb.results.pabulib_export import projects_frame
 
@@ -38,7 +38,7 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def results_frame(data: BudgetData) -> pd.DataFrame:
     rows = [
         {"project_id": p["code"], "cost_eur": p["cost"] / 100, "support": str(p["support"]), "status": p["status"],
-         "reason": p["reason"]}
+         "reason": reason_code(p)}
         for p in data.outcome["projects"]
     ]
     return pd.DataFrame(rows)

@@ -37,7 +37,7 @@ def test_table_explains_every_project(tmp_path: Path) -> None:
     code, out, _ = run(tmp_path, "--rule", "greedy")
     assert code == 0
     assert "funded 2 projects for 90 of 100 (10 left)" in out
-    assert "not affordable: 40 left, costs 50" in out
+    assert "not-affordable cost=50, left=40" in out
 
 
 def test_json_has_selection_cost_rule_ties_and_reasons(tmp_path: Path) -> None:
@@ -143,4 +143,4 @@ def test_completion_reaches_equal_shares(tmp_path: Path) -> None:
         assert data["rule"] == "equal-shares"
         assert data["parameters"]["completion"] == completion
     _, out, _ = run(tmp_path, "--rule", "equal-shares", "--completion", "greedy")
-    assert "round 1 of equal shares" in out
+    assert "funded-equal-shares step=1, round=1" in out

@@ -6,6 +6,7 @@ from fractions import Fraction
 
 import pytest
 
+from ballots import reasons
 from ballots.instance import Instance, Project
 from ballots.profile import Ballot, Profile
 from ballots.rules import InvalidParameter, RuleNotApplicable, UnknownRule, tally
@@ -26,10 +27,10 @@ ELECTION = election({"a": 60, "b": 50, "c": 30, "d": 10}, 100, ["a,b,c", "a,b", 
 def test_greedy_skips_what_no_longer_fits_and_explains_it() -> None:
     outcome = tally(*ELECTION, rule="greedy")
     assert outcome.selected == ("a", "c")
-    reasons = {r.project_id: r.reason for r in outcome.projects}
-    assert reasons["b"] == "not affordable: 40 left, costs 50"
-    assert reasons["a"] == "funded in step 1: support 3, costs 60, 40 left after"
-    assert reasons["d"] == "no support: nobody voted for it"
+    why = {r.project_id: r.reason for r in outcome.projects}
+    assert why["b"] == reasons.not_affordable(Fraction(50), Fraction(40))
+    assert why["a"] == reasons.funded_in_order(1, Fraction(60), Fraction(40))
+    assert why["d"] == reasons.no_support()
 
 
 def test_pabutools_compat_funds_unsupported_projects_with_money_left() -> None:
@@ -39,7 +40,7 @@ def test_pabutools_compat_funds_unsupported_projects_with_money_left() -> None:
 def test_greedy_no_skip_stops_at_the_first_project_that_does_not_fit() -> None:
     outcome = tally(*ELECTION, rule="greedy-no-skip")
     assert outcome.selected == ("a",)
-    assert "stopped at b" in {r.project_id: r.reason for r in outcome.projects}["c"]
+    assert {r.project_id: r.reason for r in outcome.projects}["c"] == reasons.not_reached("b")
 
 
 def test_greedy_threshold_uses_meta_then_parameter() -> None:
@@ -61,6 +62,8 @@ def test_tie_that_decides_is_reported_with_its_criterion() -> None:
     outcome = tally(*tied, rule="greedy")
     assert outcome.selected == ("y",)
     assert [(t.candidates, t.chosen, t.by) for t in outcome.ties] == [(("y", "x"), "y", "cost")]
+    lost = {r.project_id: r.reason for r in outcome.projects}["x"]
+    assert lost == reasons.tie_lost(1, "y", ("y", "x"), "cost", Fraction(60), Fraction(20))
     lexico = tally(*tied, rule="greedy", tie_break="lexico")
     assert lexico.selected == ("x",)
     assert lexico.ties[0].by == "lexico"
@@ -71,9 +74,9 @@ def test_phragmen_balances_loads_and_stops_at_the_first_that_does_not_fit() -> N
     # c (20+30)/1 = 50, but b no longer fits, and Phragmén stops there.
     outcome = tally(*ELECTION, rule="phragmen")
     assert outcome.selected == ("a",)
-    reasons = {r.project_id: r.reason for r in outcome.projects}
-    assert reasons["b"] == "not affordable: 40 left, costs 50"
-    assert "did not fit" in reasons["c"]
+    why = {r.project_id: r.reason for r in outcome.projects}
+    assert why["b"] == reasons.not_affordable(Fraction(50), Fraction(40))
+    assert why["c"] == reasons.not_reached("b")
 
 
 def test_max_welfare_finds_the_best_affordable_set() -> None:
