@@ -1,0 +1,199 @@
+"""How close each project came: what it would have taken to fund it, or how much room a funded one had.
+
+For each project, all other ballots and costs unchanged:
+
+- not funded: ``max_cost``, the highest cost (in cents) at which it would have been funded, and
+  ``extra_supporters``, the fewest additional voters, each with a ballot for it alone, that would have funded
+  it at its real cost;
+- funded: ``max_cost`` again, now at least its cost, and ``extra_cost = max_cost - cost``, how much more it
+  could have cost and still been funded.
+
+Each figure is searched on the cent (or voter) grid and confirmed: the rule was run at the figure (funded)
+and one cent or one voter beyond it (not funded). Where a rule is monotone in the project's cost and
+support (the greedy family, proven in docs/ballots.md), the confirmed threshold is the exact answer and
+``monotone`` is true. Elsewhere (equal shares, Phragmén, max welfare) funding can come and go as the cost
+changes, so the figure is the threshold the bisection found and confirmed, and ``monotone`` is false: a
+cost further away might fund the project again.
+
+A figure is ``None`` when nothing suffices: a project nobody voted for is never funded at any cost, and one
+that costs more than the whole budget is funded by no number of supporters. Supporters are searched up to
+``supporter_limit`` (100 times the number of voters, at least 1,000).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Protocol
+
+from ballots.formats import format_from_meta
+from ballots.instance import Instance, Money, Project
+from ballots.profile import Ballot, Profile
+from ballots.rules import tally
+
+CENT = Fraction(1, 100)
+MONOTONE_RULES = frozenset({"greedy", "greedy-no-skip", "greedy-threshold", "greedy-cost"})
+"""Rules whose funding of a project is monotone in its own cost and support (docs/ballots.md)."""
+
+
+@dataclass(frozen=True, slots=True)
+class HowClose:
+    """What it would have taken to fund a project, or how much room a funded one had."""
+
+    project_id: str
+    funded: bool
+    cost: Money
+    max_cost: Money | None
+    """The highest cost at which it is funded, confirmed; None when no cost would fund it."""
+    extra_supporters: int | None
+    """Not funded: the fewest additional voters for it alone that fund it at its cost; None when none do
+    (or beyond ``supporter_limit``). 0 for a funded project."""
+    monotone: bool
+    """True when the rule is monotone here, so the figures are exact; False when they are the thresholds the
+    confirmation proved (funded at the figure, not one cent or voter beyond)."""
+
+    @property
+    def extra_cost(self) -> Money | None:
+        """Funded: how much more it could have cost and still be funded."""
+        if not self.funded or self.max_cost is None:
+            return None
+        return self.max_cost - self.cost
+
+    @property
+    def cost_cut(self) -> Money | None:
+        """Not funded: how much cheaper it would have had to be."""
+        if self.funded or self.max_cost is None:
+            return None
+        return self.cost - self.max_cost
+
+
+class Counterfactual(Protocol):
+    """Answers whether a project is funded when only its cost, or its number of supporters, changes."""
+
+    def funded_at_cost(self, project_id: str, cost: Money) -> bool: ...
+
+    def funded_with_supporters(self, project_id: str, extra: int) -> bool: ...
+
+
+def extra_ballot(instance: Instance, profile: Profile, project_id: str) -> Ballot:
+    """A ballot for this project alone, with the most points the ballot format allows one project."""
+    if profile.vote_type not in ("cumulative", "scoring"):
+        return Ballot((project_id,))
+    fmt = format_from_meta(instance.meta)
+    caps = [c for c in (fmt.max_points, fmt.max_sum_points) if c is not None]
+    return Ballot((project_id,), (min(caps) if caps else 1,))
+
+
+def with_cost(instance: Instance, project_id: str, cost: Money) -> Instance:
+    projects = tuple(
+        Project(p.id, cost, p.name, p.attributes) if p.id == project_id else p for p in instance.projects
+    )
+    return Instance(instance.budget, projects, instance.meta)
+
+
+class Rerun:
+    """The plain counterfactual: the rule run again on the changed instance or profile."""
+
+    def __init__(self, instance: Instance, profile: Profile, run: Callable[[Instance, Profile], Any]) -> None:
+        self.instance, self.profile, self.run = instance, profile, run
+
+    def funded_at_cost(self, project_id: str, cost: Money) -> bool:
+        return project_id in self.run(with_cost(self.instance, project_id, cost), self.profile).selected
+
+    def funded_with_supporters(self, project_id: str, extra: int) -> bool:
+        ballot = extra_ballot(self.instance, self.profile, project_id)
+        more = Profile(self.profile.vote_type, self.profile.ballots + (ballot,) * extra)
+        return project_id in self.run(self.instance, more).selected
+
+
+def _last_true(test: Callable[[int], bool], low: int, high: int) -> int:
+    """With ``test(low)`` true and ``test(high)`` false, a ``k`` with ``test(k)`` and not ``test(k + 1)``."""
+    while high - low > 1:
+        middle = (low + high) // 2
+        if test(middle):
+            low = middle
+        else:
+            high = middle
+    return low
+
+
+def max_cost_not_funded(check: Counterfactual, project_id: str, cost: Money) -> Money | None:
+    """The highest cost on the cent grid below ``cost`` at which the project is funded, confirmed."""
+    top = -((-cost) // CENT)  # the real cost, in cents rounded up; evaluated at the real cost itself
+
+    def value(k: int) -> Money:
+        return min(k * CENT, cost)
+
+    if not check.funded_at_cost(project_id, Fraction(0)):
+        return None
+    return value(_last_true(lambda k: check.funded_at_cost(project_id, value(k)), 0, int(top)))
+
+
+def max_cost_funded(check: Counterfactual, project_id: str, cost: Money, budget: Money) -> Money:
+    """The highest cost at which a funded project stays funded, confirmed one cent beyond."""
+    bottom = int(cost // CENT)
+    top = int(budget // CENT) + 1  # beyond the budget: no rule funds it there
+
+    def value(k: int) -> Money:
+        return max(k * CENT, cost)
+
+    if check.funded_at_cost(project_id, value(top)):
+        raise AssertionError(f"project {project_id} funded at a cost above the budget")
+    return value(_last_true(lambda k: check.funded_at_cost(project_id, value(k)), bottom, top))
+
+
+def supporter_limit(profile: Profile) -> int:
+    return max(1000, 100 * len(profile))
+
+
+def fewest_supporters(
+    check: Counterfactual, project_id: str, cost: Money, budget: Money, limit: int
+) -> int | None:
+    """The fewest additional voters for the project alone that fund it, confirmed one voter fewer."""
+    if cost > budget:
+        return None
+    low, high = 0, 1  # not funded with ``low`` more (the real election), tried with ``high``
+    while not check.funded_with_supporters(project_id, high):
+        if high >= limit:
+            return None
+        low, high = high, min(2 * high, limit)
+    return 1 + _last_true(lambda k: not check.funded_with_supporters(project_id, k), low, high)
+
+
+def how_close_one(
+    check: Counterfactual, project: Project, *, funded: bool, budget: Money, limit: int, monotone: bool
+) -> HowClose:
+    if funded:
+        top = max_cost_funded(check, project.id, project.cost, budget)
+        return HowClose(project.id, True, project.cost, top, 0, monotone)
+    below = max_cost_not_funded(check, project.id, project.cost)
+    extra = fewest_supporters(check, project.id, project.cost, budget, limit)
+    return HowClose(project.id, False, project.cost, below, extra, monotone)
+
+
+def how_close(
+    instance: Instance,
+    profile: Profile,
+    *,
+    rule: str,
+    selected: tuple[str, ...] | None = None,
+    check: Counterfactual | None = None,
+    **options: Any,
+) -> dict[str, HowClose]:
+    """Every project's how-close figures under ``rule`` (with the ``tally`` options given)."""
+
+    def run(i: Instance, p: Profile) -> Any:
+        return tally(i, p, rule=rule, **options)
+
+    if selected is None:
+        selected = run(instance, profile).selected
+    checker = check or Rerun(instance, profile, run)
+    limit = supporter_limit(profile)
+    monotone = rule in MONOTONE_RULES
+    return {
+        p.id: how_close_one(
+            checker, p, funded=p.id in selected, budget=instance.budget, limit=limit, monotone=monotone
+        )
+        for p in instance.projects
+    }
