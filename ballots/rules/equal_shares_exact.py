@@ -17,9 +17,12 @@ from ballots.rules.equal_shares_data import IntArray, MesData, Purchase, RunResu
 
 Chooser = Callable[[Sequence[int]], tuple[int, str]]
 """Breaks a tie among project indices; returns the winner and the deciding criterion."""
+Observer = Callable[["Budgets", "Fraction | None", "int | None"], None]
+"""Called before each purchase with the budgets, the winning price per unit of satisfaction and the project
+bought, and once at the end with ``None, None`` (the analytics read the run through it)."""
 
 
-class _Budgets:
+class Budgets:
     """Voters' budgets as classes of equal budgets: ``cls[group]`` indexes ``value``."""
 
     def __init__(self, data: MesData, endowment: Fraction) -> None:
@@ -65,9 +68,15 @@ def exact_price(cost: Fraction, triples: list[tuple[Fraction, int, int]]) -> Fra
     raise AssertionError("affordable project without a price")
 
 
-def run_exact(data: MesData, endowment: Fraction, candidates: Sequence[int], choose: Chooser) -> RunResult:
+def run_exact(
+    data: MesData,
+    endowment: Fraction,
+    candidates: Sequence[int],
+    choose: Chooser,
+    observe: Observer | None = None,
+) -> RunResult:
     """Runs equal shares from ``endowment`` per voter over ``candidates`` until nothing is affordable."""
-    budgets = _Budgets(data, endowment)
+    budgets = Budgets(data, endowment)
     # A project's last price is a lower bound on its next one: budgets only shrink during a run.
     bound = {j: data.costs[j] / (data.scale[j] * data.support[j]) for j in candidates}
     active = set(candidates)
@@ -92,13 +101,17 @@ def run_exact(data: MesData, endowment: Fraction, candidates: Sequence[int], cho
         if best is None:
             break
         chosen, by = choose(sorted(tied)) if len(tied) > 1 else (tied[0], "")
+        if observe is not None:
+            observe(budgets, best, chosen)
         purchases.append(_pay(budgets, chosen, prices[chosen], best, tuple(sorted(tied)) if by else (), by))
         active.discard(chosen)
+    if observe is not None:
+        observe(budgets, None, None)
     return RunResult(tuple(purchases), _left(budgets), exact=True)
 
 
 def _pay(
-    budgets: _Budgets, j: int, price: Fraction, rho: Fraction, tied: tuple[int, ...], by: str
+    budgets: Budgets, j: int, price: Fraction, rho: Fraction, tied: tuple[int, ...], by: str
 ) -> Purchase:
     """Charges project ``j``'s supporters ``price`` per unit of utility, or all they have left."""
     triples, unique, inverse = budgets.pairs(j)
@@ -112,7 +125,7 @@ def _pay(
     return Purchase(j, float(rho), float(price), payers, exhausted, tied, by)
 
 
-def _left(budgets: _Budgets) -> tuple[float, ...]:
+def _left(budgets: Budgets) -> tuple[float, ...]:
     """Per project, what its supporters still hold."""
     value = np.array([float(v) for v in budgets.value])
     data = budgets.data
