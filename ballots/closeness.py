@@ -188,6 +188,10 @@ def how_close(
 
     if selected is None:
         selected = run(instance, profile).selected
+    if check is None and rule == "equal-shares":
+        from ballots.rules.equal_shares_closeness import MesCounterfactual
+
+        check = MesCounterfactual(instance, profile, **options)
     checker = check or Rerun(instance, profile, run)
     limit = supporter_limit(profile)
     monotone = rule in MONOTONE_RULES

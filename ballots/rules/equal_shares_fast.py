@@ -62,7 +62,7 @@ class FastView:
         )
 
 
-class _Run:
+class Run:
     """The state of one float run: budgets per group, and which budgets are still known exactly."""
 
     def __init__(self, view: FastView, data: MesData, endowment: Fraction) -> None:
@@ -162,7 +162,7 @@ class _Run:
 
 
 def _settle(
-    run: _Run, near: list[tuple[int, float]], choose: Chooser
+    run: Run, near: list[tuple[int, float]], choose: Chooser
 ) -> tuple[int, Fraction, tuple[int, ...], str]:
     """Decides exactly among nearly tied projects whose exact price needs no history.
 
@@ -198,12 +198,26 @@ def run_fast(
     Without ``record`` the explanation figures (payers, money left) are skipped: add1's search needs only
     the purchases, and reruns the endowment it keeps.
     """
-    run = _Run(view, data, endowment)
+    run = Run(view, data, endowment)
+    return resume(run, candidates, choose, [], record=record)
+
+
+def resume(
+    run: Run, candidates: Sequence[int], choose: Chooser, purchases: list[Purchase], *, record: bool
+) -> RunResult:
+    """Continues a run whose ``purchases`` so far were paid into ``run``'s budgets (none for a new run).
+
+    The counterfactuals of ``ballots.rules.equal_shares_closeness`` replay a known run up to the round where
+    a changed project matters, then continue from there with the same decisions as a run from the start.
+    """
+    view = run.view
+    bought = {p.project for p in purchases}
     order = np.asarray(candidates, dtype=np.int64)
+    # Budgets only fall during a run, so a project's first price is a lower bound at every later round.
     bound = view.cost[order] / (view.scale[order] * view.total_weight[order])
     bound *= 1 - MARGIN
-    live = np.ones(len(order), dtype=bool)
-    purchases: list[Purchase] = []
+    live = np.array([int(j) not in bought for j in order], dtype=bool)
+    purchases = list(purchases)
     while True:
         best, best_error, chosen = np.inf, 0.0, -1
         evaluated: list[tuple[int, float, float]] = []

@@ -1,0 +1,260 @@
+"""Equal-shares counterfactuals fast enough for a city: is a project funded at another cost, or with more voters?
+
+``ballots.closeness`` asks these questions dozens of times per project; re-running equal shares with add1
+(dozens of runs per answer) each time would take hours on Łódź 2022. ``MesCounterfactual`` answers exactly
+as such a re-run would, from the real election's runs:
+
+- the add1 search at another cost of project ``p`` passes through the same per-voter shares; at each share
+  the real run is *replayed* (its purchases paid again, no pricing), and before each purchase ``p`` is priced
+  at the new cost. While ``p`` is surely dearer per unit of satisfaction than the round's winner (by far more
+  than rounding error) that round is unchanged; at the first round where it is not, the run continues from
+  the replayed budgets with the full engine (``equal_shares_fast.resume``, exact on a close call), so the
+  result is the run from the start's. A run in which the real one bought ``p`` continues from that round.
+- while replaying, the highest cost at which ``p`` could have won each round (or been affordable at the end)
+  is recorded, inflated past rounding error. A later question at a higher cost skips that share at once:
+  ``p`` surely wins no round there, so the run is the real one.
+- with more voters every share changes, so those questions run the search afresh on the compiled election
+  with one more group of ballots (no re-parsing, no re-compiling).
+
+Then add1's stopping rule and the greedy completion are applied exactly as ``equal_shares`` does. A property
+test checks every answer against a plain re-run on random elections.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from fractions import Fraction
+
+import numpy as np
+
+from ballots.closeness import extra_ballot
+from ballots.instance import Instance, Money
+from ballots.profile import Profile
+from ballots.rules.equal_shares import _chooser, _greedy_completion
+from ballots.rules.equal_shares_data import MesData, RunResult, compile_profile
+from ballots.rules.equal_shares_exact import run_exact
+from ballots.rules.equal_shares_fast import CloseCall, FastView, Run, resume, run_fast
+from ballots.support import ordinal_k
+from ballots.tiebreak import TieBreak, make_tie_break
+
+INFLATE = 1e-7
+"""Relative safety margin on the recorded thresholds: far above float error, far below a cent's worth."""
+
+
+class MesCounterfactual:
+    """Equal shares on one election, asked about one project's cost or supporters (``Counterfactual``)."""
+
+    def __init__(
+        self,
+        instance: Instance,
+        profile: Profile,
+        *,
+        completion: str = "add1",
+        tie_break: str = "default",
+        seed: int | None = None,
+        compat: str = "pb",
+        ordinal_points: int | None = None,
+    ) -> None:
+        self.instance, self.completion, self.compat = instance, completion, compat
+        k = ordinal_k(instance, profile, ordinal_points) if profile.vote_type == "ordinal" else 0
+        self.points = k
+        self.data = compile_profile(instance, profile, ordinal_points=k)
+        self.view = FastView.of(self.data)
+        self.breaker: TieBreak = make_tie_break("lexico" if compat == "pabutools" else tie_break, seed)
+        self.choose = _chooser(self.data, self.breaker)
+        self.add1 = completion.startswith("add1")
+        self.vote_type = profile.vote_type
+        self.cost_utility = profile.vote_type in ("approval", "choose-1")
+        self.index = {pid: j for j, pid in enumerate(self.data.ids)}
+        self._runs: dict[Fraction, RunResult] = {}
+        self._choose_changed = self.choose
+        self._safe_above: dict[tuple[int, Fraction], float] = {}
+        """(project, share): above this cost the project wins no round of the real run at this share."""
+
+    # -- the real election's runs ------------------------------------------------------------------------
+
+    def _candidates(self, data: MesData) -> list[int]:
+        return [j for j, c in enumerate(data.costs) if data.support[j] > 0 and c > 0]
+
+    def _real(self, share: Fraction) -> RunResult:
+        if share not in self._runs:
+            candidates = self._candidates(self.data)
+            try:
+                run = run_fast(self.data, self.view, share, candidates, self.choose, record=False)
+            except CloseCall:
+                run = run_exact(self.data, share, candidates, self.choose)
+            self._runs[share] = run
+        return self._runs[share]
+
+    # -- one run at a share, with project j at another cost ------------------------------------------------
+
+    def _run_at_cost(self, share: Fraction, j: int, data: MesData, view: FastView) -> tuple[int, ...]:
+        real = self._real(share)
+        bought_real = any(p.project == j for p in real.purchases)
+        cost = float(data.costs[j])
+        safe = self._safe_above.get((j, share))
+        if not bought_real and safe is not None and cost > safe:
+            return tuple(p.project for p in real.purchases)
+        candidates = self._candidates(data)
+        if real.exact:
+            return self._fresh(share, data, view, candidates)
+        run = Run(view, data, share)
+        highest = 0.0
+        for t, purchase in enumerate(real.purchases):
+            if purchase.project == j:
+                return self._resume(run, real, t, share, data, view, candidates)
+            reach = _threshold(run, j, purchase.rho * (1 + INFLATE), self.cost_utility)
+            highest = max(highest, reach)
+            if cost <= reach * (1 + INFLATE):
+                return self._resume(run, real, t, share, data, view, candidates)
+            run.pay(purchase.project, purchase.price, False)
+        money = float(np.dot(view.multiplicity[j], run.budget[view.supporters[j]]))
+        highest = max(highest, money)
+        if cost <= money * (1 + INFLATE) + INFLATE:
+            return self._resume(run, real, len(real.purchases), share, data, view, candidates)
+        if not bought_real:
+            self._safe_above[(j, share)] = highest * (1 + INFLATE) + INFLATE
+        return tuple(p.project for p in real.purchases)
+
+    def _resume(
+        self, run: Run, real: RunResult, t: int, share: Fraction, data: MesData, view: FastView,
+        candidates: list[int],
+    ) -> tuple[int, ...]:
+        try:
+            result = resume(run, candidates, self._choose_changed, list(real.purchases[:t]), record=False)
+        except CloseCall:
+            result = run_exact(data, share, candidates, self._choose_changed)
+        return tuple(p.project for p in result.purchases)
+
+    def _fresh(self, share: Fraction, data: MesData, view: FastView, candidates: list[int]) -> tuple[int, ...]:
+        try:
+            result = run_fast(data, view, share, candidates, self._choose_changed, record=False)
+        except CloseCall:
+            result = run_exact(data, share, candidates, self._choose_changed)
+        return tuple(p.project for p in result.purchases)
+
+    # -- the rule: add1's search and the completion, as equal_shares runs them -------------------------------
+
+    def _selected(self, data: MesData, run_at: Callable[[Fraction], Sequence[int]]) -> list[int]:
+        free = [j for j, c in enumerate(data.costs) if data.support[j] > 0 and c == 0]
+        budget = self.instance.budget
+        candidates = set(self._candidates(data))
+        if data.voters == 0:
+            return []
+        share = budget / data.voters
+        kept = [*free, *run_at(share)]
+        while self.add1:
+            spent = sum((data.costs[q] for q in kept), Fraction(0))
+            if all(spent + data.costs[q] > budget for q in candidates - set(kept)):
+                break
+            bought = run_at(share + 1)
+            if sum((data.costs[q] for q in [*free, *bought]), Fraction(0)) > budget:
+                break
+            share, kept = share + 1, [*free, *bought]
+        if self.completion.endswith("greedy"):
+            spent = sum((data.costs[q] for q in kept), Fraction(0))
+            if any(spent + data.costs[q] <= budget for q in range(len(data.ids)) if q not in set(kept)):
+                added, _ = _greedy_completion(self.instance, data, kept, self.breaker, self.compat)
+                kept += [q for q, _ in added]
+        return kept
+
+    def funded_at_cost(self, project_id: str, cost: Money) -> bool:
+        j = self.index[project_id]
+        data = self.data
+        if cost == 0:
+            return data.support[j] > 0 or self._plain_with(self._with_cost(j, cost), j)
+        changed = self._with_cost(j, cost)
+        self._choose_changed = _chooser(changed, self.breaker)  # the tie-break compares the new cost
+        view = replace(
+            self.view,
+            cost=_set(self.view.cost, j, float(cost)),
+            scale=_set(self.view.scale, j, float(changed.scale[j])),
+        )
+        return j in self._selected(changed, lambda share: self._run_at_cost(share, j, changed, view))
+
+    def _with_cost(self, j: int, cost: Money) -> MesData:
+        data = self.data
+        costs = (*data.costs[:j], cost, *data.costs[j + 1:])
+        cost_utility = self.vote_type in ("approval", "choose-1")
+        scale = (*data.scale[:j], cost if cost_utility else Fraction(1), *data.scale[j + 1:])
+        return replace(data, costs=costs, scale=scale)
+
+    def _plain_with(self, data: MesData, j: int) -> bool:
+        """A fresh search on changed data (no replay): for cost 0 and for added voters."""
+        choose = _chooser(data, self.breaker)
+        view = FastView.of(data)
+
+        def run_at(share: Fraction) -> tuple[int, ...]:
+            candidates = self._candidates(data)
+            try:
+                result = run_fast(data, view, share, candidates, choose, record=False)
+            except CloseCall:
+                result = run_exact(data, share, candidates, choose)
+            return tuple(p.project for p in result.purchases)
+
+        return j in self._selected(data, run_at)
+
+    def funded_with_supporters(self, project_id: str, extra: int) -> bool:
+        j = self.index[project_id]
+        return self._plain_with(self._with_voters(j, extra), j)
+
+    def _with_voters(self, j: int, extra: int) -> MesData:
+        """The election with ``extra`` more ballots for project j alone (utility as ``extra_ballot`` gives)."""
+        data = self.data
+        if extra == 0:
+            return data
+        ballot = extra_ballot(self.instance, Profile(self.vote_type, ()), project_id=data.ids[j])
+        utility = self.points if self.vote_type == "ordinal" else (ballot.points[0] if ballot.points else 1)
+        group = data.groups
+        supporters = list(data.supporters)
+        utilities = list(data.utility)
+        supporters[j] = np.append(supporters[j], group)
+        utilities[j] = np.append(utilities[j], utility)
+        support = list(data.support)
+        support[j] += extra * utility
+        return replace(
+            data,
+            voters=data.voters + extra,
+            multiplicity=np.append(data.multiplicity, extra),
+            supporters=tuple(supporters),
+            utility=tuple(utilities),
+            support=tuple(support),
+        )
+
+
+def _set(values: np.ndarray, j: int, value: float) -> np.ndarray:
+    out = values.copy()
+    out[j] = value
+    return out
+
+
+def _threshold(run: Run, j: int, rho: float, cost_utility: bool) -> float:
+    """The highest cost at which project j's supporters, as they hold now, reach price ``rho`` per unit of
+    satisfaction: above it, j is dearer than ``rho`` (an upper estimate: Newton's steps from above)."""
+    view = run.view
+    held = run.budget[view.supporters[j]]
+    mult, util = view.multiplicity[j], view.utility[j]
+    if len(held) == 0:
+        return 0.0
+    if not cost_utility:
+        return float(np.dot(mult, np.minimum(held, rho * util)))
+    # Cost utility: the largest c with sum(min(b, rho * c)) >= c, found from above on a concave function.
+    # Its price per unit of satisfaction is at least 1 over the supporters with money: none below that.
+    if rho * float(mult[held > 0].sum()) < 1 - 1e-12:
+        return 0.0
+    c = float(np.dot(mult, held))
+    for _ in range(100):
+        rich = held > rho * c
+        paid = float(np.dot(mult[~rich], held[~rich]))
+        weight = float(mult[rich].sum())
+        if paid + rho * c * weight >= c * (1 - 1e-15):
+            return c
+        if rho * weight >= 1:
+            return c
+        nxt = paid / (1 - rho * weight)
+        if nxt >= c * (1 - 1e-12):
+            return c
+        c = nxt
+    return c
+
