@@ -28,8 +28,8 @@ from pb.db import create_engine, create_sessionmaker
 from pb.migrate import upgrade
 from pb.models import Role
 from pb.settings import Settings
+from tests.ci import unavailable
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_URL = os.environ.get("PB_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
 RUN_ID = uuid.uuid4().hex[:8]
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256-0123456789"
@@ -64,10 +64,7 @@ def postgres_template() -> Iterator[str]:
     """A migrated PostgreSQL database to clone; skips (fails in CI) when no server answers."""
     problem = _postgres_reachable()
     if problem is not None:
-        message = f"PostgreSQL at {POSTGRES_URL} is not reachable ({problem}); set PB_TEST_POSTGRES_URL"
-        if IN_CI:
-            pytest.fail(message + " — CI requires the PostgreSQL tests")
-        pytest.skip(message)
+        unavailable(f"PostgreSQL at {POSTGRES_URL} is not reachable ({problem}); set PB_TEST_POSTGRES_URL")
     name = f"pb_test_{RUN_ID}_template"
     asyncio.run(_admin_execute(f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"'))
     upgrade(str(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 from ballots.instance import Instance
 from ballots.pabulib import parse_pabulib
 from ballots.profile import Profile
+from tests.ci import unavailable
 
 PABULIB = Path(__file__).resolve().parents[2].parent / "shared" / "pabulib"
 
@@ -34,12 +34,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 def pabulib_dir() -> Path:
     """The folder of real Pabulib files; skipped where absent, but a failure in CI, where it must exist."""
     if not (PABULIB / "expected.jsonl").is_file():
-        message = (
-            f"the Pabulib sample is not at {PABULIB} (expected ../shared/pabulib next to the repository)"
-        )
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"the Pabulib sample is not at {PABULIB} (expected ../shared/pabulib next to the repository)")
     return PABULIB
 
 

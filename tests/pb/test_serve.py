@@ -15,9 +15,15 @@ import httpx
 import pytest
 
 from pb.serve import _check_free, listening_socket, serve, spreads_connections
+from tests.ci import unavailable
 
-pytestmark = pytest.mark.skipif(not spreads_connections(), reason="SO_REUSEPORT balancing is Linux's")
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _linux_balancing() -> None:
+    if not spreads_connections():
+        unavailable("SO_REUSEPORT balancing is Linux's")
 
 
 def _free_port() -> int:

@@ -21,7 +21,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from tests.conftest import IN_CI
+from tests.ci import unavailable
 
 CHROMIUM = Path(os.environ.get("PB_TEST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -96,10 +96,7 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
 @pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
     if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: apt-get install -y chromium"
-        if IN_CI:
-            pytest.fail(message + " (CI requires the browser tests)")
-        pytest.skip(message)
+        unavailable(f"{CHROMIUM} is missing: apt-get install -y chromium")
     with sync_playwright() as driver:
         yield driver
 

@@ -33,6 +33,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import NoReturn
 
 import httpx
 import pytest
@@ -44,7 +45,8 @@ from sqlmodel import select
 from pb.auth.models import ResidentSession
 from pb.db import create_sessionmaker
 from pb.settings import Settings
-from tests.conftest import IN_CI, TEST_SECRET, Clock
+from tests.ci import unavailable
+from tests.conftest import TEST_SECRET, Clock
 from tests.pb.auth.helpers import hetu
 
 HOST = "127.0.0.1"
@@ -88,10 +90,8 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _unavailable(message: str) -> None:
-    if IN_CI:
-        pytest.fail(message + " — CI requires the external OIDC provider tests")
-    pytest.skip(message)
+def _unavailable(message: str) -> NoReturn:
+    unavailable(message + " (the external OIDC provider tests)")
 
 
 def _wait_for_discovery(process: subprocess.Popen[bytes], issuer: str) -> str | None:
