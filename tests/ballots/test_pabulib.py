@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pabulib.checker import Checker  # type: ignore[import-untyped]
 
 from ballots.instance import Instance, Project
 from ballots.pabulib import PabulibError, parse_pabulib
@@ -151,8 +152,6 @@ def test_real_files_round_trip(load_pabulib: Loader, pabulib_files: list[str]) -
 
 def _checker_errors(text: str) -> dict[str, Any]:
     """The official pabulib-checker's errors for one file's text; empty when it is valid."""
-    from pabulib.checker import Checker  # type: ignore[import-untyped]
-
     report = Checker().process_files([text])
     errors = {
         key: value["results"]["errors"] for key, value in report.items() if key not in ("metadata", "summary")

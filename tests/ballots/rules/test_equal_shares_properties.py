@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pabutools import election as pbe
+from pabutools import rules as pbr
 
 from ballots.instance import Instance, Project
 from ballots.profile import Ballot, Profile
@@ -19,9 +21,6 @@ from ballots.rules.equal_shares_exact import run_exact
 from ballots.rules.equal_shares_fast import CloseCall, FastView, run_fast
 from ballots.support import ordinal_k, support
 from tests.ballots.strategies import elections
-
-pbe = pytest.importorskip("pabutools.election")
-pbr = pytest.importorskip("pabutools.rules")
 
 Election = tuple[Instance, Profile]
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -45,7 +44,7 @@ def _reference(election: Election, completion: str) -> set[str]:
             [pbe.OrdinalBallot([projects[c] for c in b.choices]) for b in profile.ballots], instance=ref
         )
 
-        class Positional(pbe.PositionalSatisfaction):  # type: ignore[misc,name-defined]  # pabutools is untyped
+        class Positional(pbe.PositionalSatisfaction):  # type: ignore[misc]  # pabutools is untyped
             def __init__(self, inst: Any, prof: Any, ballot: Any) -> None:
                 score = lambda b, p: max(k - b.index(p), 0) if p in b else 0  # noqa: E731
                 super().__init__(inst, prof, ballot, score, sum)

@@ -7,14 +7,13 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
+from pabutools import election as pabutools_election
+from pabutools import rules as pabutools_rules
 
 from ballots.instance import Instance
 from ballots.profile import Profile
 from ballots.rules import tally
 from tests.ballots.strategies import elections
-
-pabutools_election = pytest.importorskip("pabutools.election")
-pabutools_rules = pytest.importorskip("pabutools.rules")
 
 
 def _reference(instance: Instance, profile: Profile, run: Callable[[Any, Any], Any]) -> set[str]:

@@ -28,6 +28,10 @@ from typing import Any, cast
 
 import httpx
 import pytest
+from pabulib.checker import Checker  # type: ignore[import-untyped]
+from pabutools import election as pbe
+from pabutools import rules as pbr
+from pabutools.election.pabulib import parse_pabulib_from_string
 
 from pb.models import Role
 from pb.results.counting import count, outcome_json
@@ -35,10 +39,6 @@ from pb.results.export_data import BudgetData, anonymise
 from pb.results.pabulib_export import write_pb
 from tests.conftest import Tokens
 from tests.pb.results.conftest import Closed, publish_all
-
-pbe = pytest.importorskip("pabutools.election")
-pbr = pytest.importorskip("pabutools.rules")
-parse_pabulib_from_string = pytest.importorskip("pabutools.election.pabulib").parse_pabulib_from_string
 
 
 def positional(k: int, *, times_cost: bool) -> type[Any]:
@@ -50,7 +50,7 @@ def positional(k: int, *, times_cost: bool) -> type[Any]:
         points = max(k - ballot.position(project), 0)
         return points * project.cost if times_cost else points
 
-    class Positional(pbe.PositionalSatisfaction):  # type: ignore[misc,name-defined]
+    class Positional(pbe.PositionalSatisfaction):  # type: ignore[misc]
         def __init__(self, instance: Any, profile: Any, ballot: Any) -> None:
             super().__init__(instance, profile, ballot, score, sum)
 
@@ -61,7 +61,7 @@ def points_times_cost(instance: Any, profile: Any, ballot: Any, project: Any, pr
     return ballot[project] * project.cost if project in ballot else 0
 
 
-class PointsTimesCost(pbe.AdditiveSatisfaction):  # type: ignore[misc,name-defined]
+class PointsTimesCost(pbe.AdditiveSatisfaction):  # type: ignore[misc]
     def __init__(self, instance: Any, profile: Any, ballot: Any) -> None:
         super().__init__(instance, profile, ballot, points_times_cost)
 
@@ -99,8 +99,6 @@ def reference(text: str) -> tuple[list[str], dict[str, Any]]:
 
 def check(text: str, allowed: frozenset[str] = frozenset()) -> None:
     """The official checker finds no error in the file (but those ``allowed``, which describe the data)."""
-    from pabulib.checker import Checker  # type: ignore[import-untyped]
-
     report = Checker().process_files([text])
     errors = {k: {kind: e for kind, e in v["results"]["errors"].items() if kind not in allowed}
               for k, v in report.items() if k not in ("metadata", "summary")}
