@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import re
+import secrets
 from datetime import date
 from typing import Any
 
 import httpx
+import pytest
+from pydantic import SecretStr
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from pb.auth.identity import IdentityClaims, person_key
+from pb.settings import DEVELOPMENT_VOTER_KEY_SECRET, Settings
 from pb.voting.keys import VotingKeys
-from tests.conftest import Clock
+from tests.conftest import TEST_SECRET, Clock
+from tests.pb.auth.helpers import hetu
 from tests.pb.voting.conftest import SignIn
 from tests.pb.voting.election import Election, cast, close_voting
 
@@ -23,6 +28,13 @@ HETU = re.compile(r"\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]")
 LINKING = {"voter_key", "person_key", "national_id", "hetu", "sub", "subject", "session_id", "name",
            "display_name", "birth_date", "postal_code"}
 CONTENT = {"selections", "receipt", "ballots", "ballot"}
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """S3 runs with the master secret only in the secret store: a random one, not the development default."""
+    return Settings(env="test", database_url=database_url, secret_key=TEST_SECRET,
+                    voter_key_secret=SecretStr(secrets.token_urlsafe(48)))
 
 
 def _schema(connection: Connection) -> dict[str, Any]:
@@ -84,26 +96,48 @@ async def test_board_order_is_receipt_order_and_close_rewrites_ballots_in_random
     assert stored != receipts, "physical order no longer follows cast order"
 
 
+def _hetus_of(birth_date: date) -> list[str]:
+    """Every personal identity code of one birth date: individual numbers 002-999, with their check characters."""
+    return [hetu(birth_date, number) for number in range(2, 1000)]
+
+
+def _voter_key_of(national_id: str, *, master: bytes, round_id: int) -> str:
+    """A voter key as pb derives it: the person key from the identity code, then the round's key over it."""
+    claims = IdentityClaims(issuer="https://any.idp", subject="any", national_id=national_id, birth_date=None,
+                            municipality_code=None, postal_code=None, acr=None, name=None)
+    return VotingKeys(master).voter_key(round_id, person_key(claims, master=master))
+
+
 async def test_a_database_copy_holds_no_identity_and_voter_keys_need_the_master_secret(
-    client: httpx.AsyncClient, engine: AsyncEngine, election: Election, sign_in: SignIn,
+    client: httpx.AsyncClient, engine: AsyncEngine, settings: Settings, election: Election, sign_in: SignIn,
 ) -> None:
-    national_id = "010180-901R"
-    resident = await sign_in(national_id=national_id, birth_date=date(1980, 1, 1))
-    await cast(client, election, "hyryla", ["A"], resident)
+    born = date(1980, 1, 1)
+    national_id = hetu(born, 901)
+    resident = await sign_in(national_id=national_id, birth_date=born)
+    assert (await cast(client, election, "hyryla", ["A"], resident)).status_code == 201
 
     async with engine.connect() as connection:
         rows = (await connection.execute(text("SELECT voter_key, sealed_ballot FROM participation"))).all()
         ballots = (await connection.execute(text("SELECT * FROM ballot"))).all()
-    dump = json.dumps([list(map(str, r)) for r in [*rows, *ballots]])
+        sessions = (await connection.execute(text("SELECT person_key FROM resident_session"))).all()
+    dump = json.dumps([list(map(str, r)) for r in [*rows, *ballots, *sessions]])
     assert not HETU.search(dump)
     assert "Testi" not in dump
-    voter_key = rows[0][0]
-    # Brute force every test HETU of the birth date with guessed (empty, development) keys: no match.
-    for guess in (b"", b"development"):
-        round_key = hmac.new(guess, f"round:{election.round_id}".encode(), hashlib.sha256).digest()
-        for number in range(900, 1000):
-            candidate = f"010180-{number}"
-            assert hmac.new(round_key, candidate.encode(), hashlib.sha256).hexdigest() != voter_key
+    [(voter_key, _)] = rows
+    candidates = _hetus_of(born)
+
+    # Positive control: holding the master, the derivation finds the one voter among every code of the day.
+    master = settings.voter_key_master
+    found = [c for c in candidates if _voter_key_of(c, master=master, round_id=election.round_id) == voter_key]
+    assert found == [national_id]
+    # An attacker with the database but not the master: an empty key, the development default, another
+    # deployment's master or the round number alone link nobody.
+    for guess in (b"", DEVELOPMENT_VOTER_KEY_SECRET.encode(), secrets.token_bytes(32), str(election.round_id).encode()):
+        assert guess != master
+        assert not any(_voter_key_of(c, master=guess, round_id=election.round_id) == voter_key for c in candidates)
+    # Nor do plain hashes of the code.
+    plain = {hashlib.sha256(f"{prefix}{c}".encode()).hexdigest() for c in candidates for prefix in ("", "FI-HETU:")}
+    assert voter_key not in plain
 
 
 def test_voter_keys_of_one_person_differ_across_rounds_and_masters() -> None:
