@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
+import re
 import socket
 import ssl
 import subprocess
@@ -28,6 +29,14 @@ from cryptography.x509.oid import NameOID
 from tests.deploy.tools import DEPLOY, run, tool
 
 CADDYFILE = DEPLOY / "Caddyfile"
+
+
+def _caddy_version() -> tuple[int, int]:
+    """Caddy's major and minor version, from ``caddy version`` ("v2.6.2 h1:..." or "2.6.2")."""
+    caddy = tool("caddy", installed_by="Debian's caddy, which .ci/run installs")
+    found = re.match(r"v?(\d+)\.(\d+)", run(caddy, "version").stdout.strip())
+    assert found, "caddy version printed no version"
+    return int(found.group(1)), int(found.group(2))
 
 
 def _free_port() -> int:
@@ -165,6 +174,7 @@ def test_a_body_over_the_limit_never_reaches_pb(proxy: tuple[int, int], certific
     small = httpx.post(f"https://127.0.0.1:{https}/ballot", content=b"x" * 1000, verify=context)
     assert small.text.endswith("bytes=1000")
     large = httpx.post(f"https://127.0.0.1:{https}/ballot", content=b"x" * 2_000_000, verify=context)
-    # Caddy cuts the body at 1 MB: 413 in current releases, 502 in Debian's 2.6 (the upstream saw a cut body).
-    assert large.status_code in (413, 502)
+    # Caddy cuts the body at 1 MB: 413 from 2.7 on, 502 before (caddyserver/caddy#5652: the proxy reported the
+    # cut body as an upstream failure), as in Debian's 2.6.
+    assert large.status_code == (413 if _caddy_version() >= (2, 7) else 502)
     assert max(_Upstream.received) <= 1_000_000

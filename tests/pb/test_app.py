@@ -6,9 +6,12 @@ import logging
 import threading
 
 import httpx
+import pytest
 
 from pb.app import create_app
+from pb.models import Role
 from pb.settings import Settings
+from tests.conftest import Tokens
 from tests.factories import DemoWorld
 
 
@@ -32,10 +35,26 @@ async def test_responses_carry_protective_headers(client: httpx.AsyncClient, wor
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
 
 
-async def test_malformed_json_is_a_problem_not_a_crash(client: httpx.AsyncClient, world: DemoWorld) -> None:
+async def test_malformed_json_is_a_problem_not_a_crash(
+    client: httpx.AsyncClient, world: DemoWorld, tokens: Tokens
+) -> None:
+    official = await tokens.headers(Role.OFFICIAL, municipality_id=world.municipality_id)
+
+    response = await client.post(
+        "/rounds", content=b'{"slug": ', headers={**official, "content-type": "application/json"}
+    )
+
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+@pytest.mark.xfail(strict=True, reason="issue 11: the body is parsed before the caller is authenticated (400)")
+async def test_malformed_json_from_an_anonymous_caller_is_unauthorized(
+    client: httpx.AsyncClient, world: DemoWorld
+) -> None:
     response = await client.post("/rounds", content=b'{"slug": ', headers={"content-type": "application/json"})
 
-    assert response.status_code in (400, 401, 422)
+    assert response.status_code == 401, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
 
 

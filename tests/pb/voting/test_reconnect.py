@@ -23,8 +23,9 @@ async def test_casts_heal_after_the_database_drops_its_connections(
     client: httpx.AsyncClient, engine: AsyncEngine, database_url: str, election: Election, sign_in: SignIn,
     full_casts: list[int],
 ) -> None:
-    """F3 on the cast's path: the cast in flight goes on through the full cast, which may answer 503 with
-    Retry-After while the pool is replaced; the next ones succeed on the first-cast path."""
+    """F3 on the cast's path: the cast in flight meets the dropped connection on the first-cast path (the pool's
+    only one, the test casting one at a time) and goes on through the full cast on a fresh connection; the next
+    ones succeed on the first-cast path."""
     first_voter = await cast(client, election, BUDGET, ["A"], await sign_in())
     assert first_voter.status_code == 201
     voters = [await sign_in() for _ in range(4)]
@@ -34,10 +35,7 @@ async def test_casts_heal_after_the_database_drops_its_connections(
     full_casts.clear()
     later = [await cast(client, election, BUDGET, ["B"], voter) for voter in voters[1:]]
 
-    assert first.status_code in (201, 503)
-    if first.status_code == 503:
-        assert (first.json()["code"], first.headers["retry-after"]) == ("database_unavailable", "1")
+    assert first.status_code == 201, first.text
     assert [r.status_code for r in later] == [201, 201, 201]
     assert full_casts == [], "once healed, first casts take the first-cast path again"
-    stored = 4 + (first.status_code == 201)
-    assert await counts(engine, election.budgets[BUDGET]) == (stored, stored)
+    assert await counts(engine, election.budgets[BUDGET]) == (5, 5)
