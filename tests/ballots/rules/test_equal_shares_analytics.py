@@ -7,6 +7,9 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from pabutools import analysis as pba
+from pabutools import election as pbe
+from pabutools import rules as pbr
 
 from ballots.instance import Instance, Project
 from ballots.profile import Ballot, Profile
@@ -14,10 +17,6 @@ from ballots.rules import tally
 from ballots.rules.equal_shares_analytics import mes_analytics
 from ballots.tiebreak import make_tie_break
 from tests.ballots.conftest import Loader
-
-pbe = pytest.importorskip("pabutools.election")
-pbr = pytest.importorskip("pabutools.rules")
-pba = pytest.importorskip("pabutools.analysis")
 
 FILES = ["Netherlands_Assen_2024.pb", "Poland_Warszawa_2019_Zerzen.pb", "Netherlands_Assen_2025.pb"]
 
