@@ -23,6 +23,7 @@ from pb.dependencies import (
     provide_principal,
     provide_resident,
 )
+from pb.i18n.translator import translator
 from pb.proposals.participants import author_key
 from pb.results import audit_log, charts, implementation, research, tally
 from pb.results.manifest import KEYS_PATH, published_keys, round_manifest
@@ -123,9 +124,9 @@ class ResultsController(Controller):
         lang: FromQuery[Language] = "fi",
     ) -> Response[str]:
         view = await published_result(db_session, budget_id=budget_id)
-        title = view.budget.name.get(lang) or view.budget.slug
-        svg = (charts.allocation_svg(charts.allocation(view, lang), title) if chart == "allocation"
-               else charts.votes_svg(charts.votes(view, lang), title))
+        name, words = view.budget.name.get(lang) or view.budget.slug, translator(lang)
+        svg = (charts.allocation_svg(charts.allocation(view, lang), name, words) if chart == "allocation"
+               else charts.votes_svg(charts.votes(view, lang), name, view.budget.ballot_format, words))
         return Response(svg, media_type=SVG)
 
     @get("/rounds/{round_id:int}/manifest")
