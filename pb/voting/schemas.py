@@ -89,3 +89,9 @@ class CastEventCountPublic(Output):
     count: int
     first_at: datetime
     last_at: datetime
+
+
+class ReceiptQuery(Input):
+    """A receipt to look up on the board, as the receipt check page's form sends it."""
+
+    receipt: Hash

@@ -26,6 +26,7 @@ class Step:
 @dataclass(frozen=True, slots=True)
 class RoundView:
     name: Localized
+    slug: str
     phase: Phase
     phase_label: LazyString
     timeline: list[Step]
@@ -85,6 +86,7 @@ def round_view(current: CurrentRound, t: Translator, locale: Locale) -> RoundVie
     phase = Phase(current.round.phase)
     return RoundView(
         name=localized(current.round.name, locale),
+        slug=current.round.slug,
         phase=phase,
         phase_label=PHASE_LABELS[phase],
         timeline=timeline(current.windows, phase),

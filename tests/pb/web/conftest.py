@@ -7,9 +7,12 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from litestar import Litestar
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.conftest import asgi_transport
+from pb.voting import first_cast
+from tests.conftest import Clock, asgi_transport
 from tests.factories import DemoWorld
+from tests.pb.voting.election import Election, open_voting
 
 
 @pytest.fixture
@@ -17,3 +20,11 @@ async def browser(app: Litestar, world: DemoWorld) -> AsyncIterator[httpx.AsyncC
     """A cookie-keeping client on https://pb.test (so __Host- cookies round-trip), after the demo is loaded."""
     async with httpx.AsyncClient(transport=asgi_transport(app), base_url="https://pb.test") as http:
         yield http
+
+
+@pytest.fixture
+async def election(engine: AsyncEngine, clock: Clock, world: DemoWorld, monkeypatch: pytest.MonkeyPatch) -> Election:
+    """The demo round open for voting with a budget of every format (tests/pb/voting/election.py)."""
+    # As in tests/pb/voting: each test's database starts unknown to the first-cast path.
+    monkeypatch.setattr(first_cast, "_open_budgets", {})
+    return await open_voting(engine, clock, world)

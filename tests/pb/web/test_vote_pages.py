@@ -8,32 +8,19 @@ import html
 import re
 
 import httpx
-import pytest
 from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pb.models import Role
-from pb.voting import first_cast
 from pb.web import booth_state
 from tests.conftest import Clock, Tokens, asgi_transport
 from tests.factories import DemoWorld
-from tests.pb.voting.election import Election, close_voting, counts, open_voting
+from tests.pb.voting.election import Election, close_voting, counts
 from tests.pb.web.test_signin_pages import csrf_of, sign_in
 
 NBSP = "\xa0"
 ROUND = "/tuusula/vote/tuusula-2027"
 HYRYLA = f"{ROUND}/hyryla"
-
-
-@pytest.fixture(autouse=True)
-def fresh_first_cast_index(monkeypatch: pytest.MonkeyPatch) -> None:
-    """As in tests/pb/voting: each test's database starts unknown to the first-cast path."""
-    monkeypatch.setattr(first_cast, "_open_budgets", {})
-
-
-@pytest.fixture
-async def election(engine: AsyncEngine, clock: Clock, world: DemoWorld) -> Election:
-    return await open_voting(engine, clock, world)
 
 
 async def signed_in(browser: httpx.AsyncClient, person: str = "aino") -> None:
@@ -334,3 +321,10 @@ async def test_an_unknown_budget_or_round_is_the_404_page(browser: httpx.AsyncCl
     await signed_in(browser)
     for path in (f"{ROUND}/nowhere", "/tuusula/vote/tuusula-1999/hyryla", "/jarvenpaa/vote/tuusula-2027/hyryla"):
         assert (await browser.get(path)).status_code == 404, path
+
+
+async def test_the_front_page_leads_to_the_booth_while_voting_is_open(
+    browser: httpx.AsyncClient, election: Election
+) -> None:
+    page = await browser.get("/tuusula?lang=en")
+    assert f'href="{ROUND}">Vote</a>' in page.text
