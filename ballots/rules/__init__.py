@@ -13,6 +13,7 @@ from ballots.rules.registry import (
     RuleNotApplicable,
     RuleSpec,
     UnknownRule,
+    check,
     register,
     tally,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "RuleNotApplicable",
     "RuleSpec",
     "UnknownRule",
+    "check",
     "register",
     "tally",
 ]

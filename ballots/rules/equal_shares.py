@@ -35,7 +35,7 @@ from ballots.rules import explain
 from ballots.rules.equal_shares_data import MesData, RunResult, compile_profile
 from ballots.rules.equal_shares_exact import Chooser, run_exact
 from ballots.rules.equal_shares_fast import CloseCall, FastView, run_fast
-from ballots.rules.registry import InvalidParameter, RuleSpec, register
+from ballots.rules.registry import InvalidParameter, RuleSpec, one_of, register
 from ballots.support import ordinal_k
 from ballots.tiebreak import TieBreak
 
@@ -239,5 +239,6 @@ register(
         vote_types=frozenset(VOTE_TYPES),
         function=equal_shares,
         parameters=("completion", "ordinal_points"),
+        checks={"completion": one_of(*COMPLETIONS)},
     )
 )

@@ -30,7 +30,7 @@ from ballots.instance import Instance, Money
 from ballots.outcome import Outcome, ProjectResult, Tie
 from ballots.profile import VOTE_TYPES, Profile
 from ballots.rules import explain
-from ballots.rules.registry import InvalidParameter, RuleSpec, register
+from ballots.rules.registry import InvalidParameter, RuleSpec, non_negative_number, register
 from ballots.support import ordinal_k
 from ballots.support import support as support_of
 from ballots.tiebreak import TieBreak
@@ -238,6 +238,7 @@ register(
         ALL_TYPES,
         greedy_threshold,
         ("threshold", "ordinal_points"),
+        {"threshold": non_negative_number},
     )
 )
 register(

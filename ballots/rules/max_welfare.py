@@ -30,7 +30,7 @@ from ballots.instance import Instance
 from ballots.outcome import Outcome, ProjectResult
 from ballots.profile import VOTE_TYPES, Profile
 from ballots.rules import explain
-from ballots.rules.registry import InvalidParameter, RuleSpec, register
+from ballots.rules.registry import InvalidParameter, RuleSpec, one_of, register
 from ballots.support import ordinal_k
 from ballots.support import support as support_of
 from ballots.tiebreak import TieBreak
@@ -150,5 +150,6 @@ register(
         frozenset(VOTE_TYPES),
         max_welfare,
         ("satisfaction", "ordinal_points"),
+        {"satisfaction": one_of(*SATISFACTIONS)},
     )
 )

@@ -9,23 +9,15 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from ballots import rules
+from ballots.tiebreak import UnknownTieBreak
 from pb import audit
 from pb.auth.principal import Principal, ensure_manages_municipality
 from pb.budgets.schemas import BudgetCreate, BudgetUpdate
 from pb.errors import AlreadyExists, InvalidInput, NotFound, RoundFrozen
 from pb.models import BallotFormat, BallotProject, Budget, BudgetRound, Network, NetworkKind
+from pb.results.counting import VOTE_TYPES
 from pb.rounds.service import lock_round
-
-RULES: dict[str, frozenset[BallotFormat]] = {
-    "greedy": frozenset(BallotFormat),
-    "greedy-no-skip": frozenset(BallotFormat),
-    "greedy-threshold": frozenset(BallotFormat),
-    "greedy-cost": frozenset(BallotFormat),
-    "equal-shares": frozenset(BallotFormat),
-    "max-welfare": frozenset(BallotFormat),
-    "phragmen": frozenset({BallotFormat.APPROVAL, BallotFormat.KNAPSACK}),
-}
-"""Rule ids pb offers (see ballots' registry) and the ballot formats each applies to."""
 
 
 async def create_budget(
@@ -123,11 +115,6 @@ async def _editable_round(session: AsyncSession, round_id: int, actor: Principal
 def check_budget(budget: Budget) -> None:
     """Refuse limits that contradict each other or the ballot format."""
     ballot_format = BallotFormat(budget.ballot_format)
-    formats = RULES.get(budget.rule)
-    if formats is None:
-        raise InvalidInput(f"unknown rule {budget.rule!r}; known: {', '.join(sorted(RULES))}", field="rule")
-    if ballot_format not in formats:
-        raise InvalidInput(f"rule {budget.rule!r} does not apply to {ballot_format.value} ballots", field="rule")
     if budget.max_selections is not None and budget.max_selections < budget.min_selections:
         raise InvalidInput("max_selections is below min_selections", field="max_selections")
     if ballot_format is BallotFormat.CUMULATIVE:
@@ -139,6 +126,27 @@ def check_budget(budget: Budget) -> None:
     if ballot_format is BallotFormat.KNAPSACK and budget.max_cost is None:
         budget.max_cost = budget.amount
     _check_rule_params(budget.rule_params)
+    check_rule(budget)
+
+
+def check_rule(budget: Budget) -> None:
+    """Refuse a rule, parameters and tie-break that ballots/ would refuse to tally on this ballot format.
+
+    The same check as the tally's own (``ballots.rules.check``), so that what is accepted now is countable
+    when voting closes, when the configuration can no longer change.
+    """
+    try:
+        rules.check(
+            budget.rule, vote_type=VOTE_TYPES[budget.ballot_format], tie_break=budget.tie_break,
+            params=budget.rule_params,
+        )
+    except (rules.UnknownRule, rules.RuleNotApplicable) as exc:
+        raise InvalidInput(str(exc), field="rule") from None
+    except UnknownTieBreak as exc:
+        raise InvalidInput(str(exc), field="tie_break") from None
+    except rules.InvalidParameter as exc:
+        field = f"rule_params.{exc.parameter}" if exc.parameter else "rule_params"
+        raise InvalidInput(str(exc), field=field) from None
 
 
 def _require(budget: Budget, *fields: str) -> None:

@@ -23,6 +23,14 @@ INVALID = [
     ({"max_total_points": 10}, "max_total_points"),
     ({"tie_break": "coin"}, "tie_break"),
     ({"rule_params": {"completion": ["add1"]}}, "rule_params.completion"),
+    ({"rule_params": {"completion": "magic"}}, "rule_params.completion"),
+    ({"rule_params": {"foo": 1}}, "rule_params.foo"),
+    ({"rule_params": {"seed": 7}}, "rule_params.seed"),
+    ({"rule": "max-welfare", "rule_params": {"satisfaction": "joy"}}, "rule_params.satisfaction"),
+    ({"rule": "greedy-threshold", "rule_params": {"threshold": "many"}}, "rule_params.threshold"),
+    ({"rule": "greedy", "rule_params": {"ordinal_points": 3}}, "rule_params.ordinal_points"),
+    ({"rule": "greedy", "ballot_format": "ranked", "rule_params": {"ordinal_points": -1}},
+     "rule_params.ordinal_points"),
     ({"unknown": 1}, "unknown"),
     ({"network_id": 99999}, "network_id"),
 ]
@@ -32,7 +40,7 @@ def budget(world: DemoWorld, **changes: Any) -> dict[str, Any]:
     return {"slug": "uusi", "network_id": world.network_ids["hyryla"], "amount": 100_000, **changes}
 
 
-@pytest.mark.parametrize(("changes", "field"), INVALID, ids=[f for _, f in INVALID])
+@pytest.mark.parametrize(("changes", "field"), INVALID, ids=[f"{f}-{i}" for i, (_, f) in enumerate(INVALID)])
 async def test_invalid_budget_is_refused_with_the_field_and_nothing_stored(
     client: httpx.AsyncClient, world: DemoWorld, tokens: Tokens, changes: dict[str, Any], field: str
 ) -> None:
@@ -105,3 +113,31 @@ async def test_municipality_wide_budget_needs_a_name(
     assert unnamed.status_code == 422
     assert named.status_code == 201
     assert named.json()["network_id"] is None and named.json()["area_restricted"] is False
+
+
+PATCHES = [
+    ({"rule_params": {"completion": "magic"}}, "rule_params.completion"),
+    ({"rule_params": {"foo": 1}}, "rule_params.foo"),
+    ({"rule": "phragmen", "rule_params": {}}, None),
+    ({"rule": "greedy"}, "rule_params.completion"),
+    ({"ballot_format": "cumulative", "max_cost": None, "max_points_per_project": 3, "max_total_points": 10,
+      "rule": "phragmen", "rule_params": {}}, "rule"),
+]
+
+
+@pytest.mark.parametrize(("changes", "field"), PATCHES, ids=[f"{f}-{i}" for i, (_, f) in enumerate(PATCHES)])
+async def test_budget_update_is_checked_by_the_rule_registry_and_a_refusal_changes_nothing(
+    client: httpx.AsyncClient, world: DemoWorld, tokens: Tokens, changes: dict[str, Any], field: str | None
+) -> None:
+    official = await tokens.headers(Role.OFFICIAL, municipality_id=world.municipality_id)
+    budget_id = world.budget_ids["hyryla"]
+    before = (await client.get(f"/budgets/{budget_id}")).json()
+
+    response = await client.patch(f"/budgets/{budget_id}", json=changes, headers=official)
+
+    if field is None:
+        assert response.status_code == 200, response.text
+        return
+    assert response.status_code == 422, response.text
+    assert response.json()["field"] == field
+    assert (await client.get(f"/budgets/{budget_id}")).json() == before
