@@ -42,21 +42,32 @@ class Candidate:
 
 
 async def close_stage(
-    session: AsyncSession, *, stage_id: int, actor: Principal, now: datetime
+    session: AsyncSession, *, stage_id: int, actor: Principal, now: datetime, early: bool = False
 ) -> Sequence[AdvancementDecision]:
+    """Close a deliberation round and decide on every proposal; ``early`` closes it before its window ends."""
     stage = await get_stage(session, stage_id)
     budget_round = await lock_round(session, stage.round_id)
     ensure_manages_municipality(actor, budget_round.municipality_id)
     if stage.closed_at is not None:
         raise Conflict(f"deliberation round {stage.number} is already closed")
-    if now < stage.ends_at:
-        raise PhaseConflict(f"deliberation round {stage.number} is open until {stage.ends_at.isoformat()}")
+    closes_early = now < stage.ends_at
+    if closes_early and not early:
+        raise PhaseConflict(
+            f"deliberation round {stage.number} is open until {stage.ends_at.isoformat()}; "
+            'close it early with {"early": true}',
+            field="early",
+        )
+    if now <= stage.starts_at:
+        raise PhaseConflict(f"deliberation round {stage.number} has not started; move or delete it instead")
     if any(s.closed_at is None for s in await stages_of(session, stage.round_id) if s.number < stage.number):
         raise Conflict("close the earlier deliberation rounds first")
     if stage.is_last and budget_round.frozen_at is not None:
         raise RoundFrozen("voting has opened: the ballot can no longer change")
     decisions = [await _decide(session, stage, c, actor, now) for c in await _candidates(session, stage)]
+    planned_end = stage.ends_at
     stage.closed_at = now
+    if closes_early:
+        stage.ends_at = now
     session.add(stage)
     advanced = [d.proposal_id for d in decisions if d.advanced]
     await audit.record(
@@ -71,6 +82,7 @@ async def close_stage(
             "considered": len(decisions),
             "advanced": advanced,
             "last": stage.is_last,
+            **({"early": True, "planned_end": planned_end.isoformat()} if closes_early else {}),
         },
     )
     return await decisions_of_stage(session, stage_id=stage_id)

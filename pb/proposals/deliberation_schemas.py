@@ -62,6 +62,19 @@ class StageCreate(Input):
         return self
 
 
+class StageUpdate(Input):
+    """Move a deliberation round that has not closed, or rename it; fields left out keep their values."""
+
+    name: LocalizedName | None = None
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+
+
+class StageClose(Input):
+    early: bool = False
+    """Close before the window ends: support stops now and the advancement rule decides on what it has."""
+
+
 class StagePublic(Output):
     id: int
     round_id: int

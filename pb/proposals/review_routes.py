@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated
 
-from litestar import Controller, get, post
+from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from pb.dependencies import Caller, DbSession, Now
@@ -21,8 +21,10 @@ from pb.proposals.deliberation_schemas import (
     ReviewCreate,
     ReviewPublic,
     SplitRequest,
+    StageClose,
     StageCreate,
     StagePublic,
+    StageUpdate,
 )
 from pb.proposals.dependencies import AUTH
 from pb.proposals.discussion import comment_view
@@ -102,11 +104,25 @@ class DeliberationRoundController(Controller):
         stage = await stages.create_stage(db_session, round_id=round_id, data=data, actor=principal, now=now)
         return StagePublic.model_validate(stage)
 
+    @patch("/deliberation-rounds/{stage_id:int}", dependencies=AUTH)
+    async def update_stage(
+        self, db_session: DbSession, stage_id: FromPath[int], data: JSONBody[StageUpdate], principal: Caller,
+        now: Now,
+    ) -> StagePublic:
+        stage = await stages.update_stage(db_session, stage_id=stage_id, data=data, actor=principal, now=now)
+        return StagePublic.model_validate(stage)
+
+    @delete("/deliberation-rounds/{stage_id:int}", dependencies=AUTH)
+    async def delete_stage(self, db_session: DbSession, stage_id: FromPath[int], principal: Caller, now: Now) -> None:
+        await stages.delete_stage(db_session, stage_id=stage_id, actor=principal, now=now)
+
     @post("/deliberation-rounds/{stage_id:int}/close", dependencies=AUTH, status_code=200)
     async def close(
-        self, db_session: DbSession, stage_id: FromPath[int], principal: Caller, now: Now
+        self, db_session: DbSession, stage_id: FromPath[int], principal: Caller, now: Now,
+        data: JSONBody[StageClose | None] = None,
     ) -> Sequence[AdvancementPublic]:
-        rows = await advancement.close_stage(db_session, stage_id=stage_id, actor=principal, now=now)
+        early = data.early if data is not None else False
+        rows = await advancement.close_stage(db_session, stage_id=stage_id, actor=principal, now=now, early=early)
         return [AdvancementPublic.model_validate(r) for r in rows]
 
     @get("/deliberation-rounds/{stage_id:int}/decisions")

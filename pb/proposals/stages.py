@@ -13,7 +13,7 @@ from pb import audit
 from pb.auth.principal import Principal, ensure_manages_municipality
 from pb.errors import Conflict, InvalidInput, NotFound, PhaseConflict
 from pb.models import BudgetRound, Phase
-from pb.proposals.deliberation_schemas import StageCreate
+from pb.proposals.deliberation_schemas import StageCreate, StageUpdate
 from pb.proposals.models import DeliberationRound
 from pb.rounds.service import get_round, lock_round
 
@@ -64,6 +64,72 @@ async def create_stage(
         },
     )
     return stage
+
+
+async def update_stage(
+    session: AsyncSession, *, stage_id: int, data: StageUpdate, actor: Principal, now: datetime
+) -> DeliberationRound:
+    """An official moves (or renames) a deliberation round that has not closed; the move is audited."""
+    stage, _ = await _changeable(session, stage_id, actor)
+    starts_at = data.starts_at or stage.starts_at
+    ends_at = data.ends_at or stage.ends_at
+    if data.starts_at is not None and data.starts_at != stage.starts_at and stage.starts_at <= now:
+        raise PhaseConflict("the deliberation round has started: only its end can move", field="starts_at")
+    if ends_at <= starts_at:
+        raise InvalidInput("ends_at must be after starts_at", field="ends_at")
+    if ends_at <= now:
+        raise InvalidInput("ends_at must be in the future; close the round early instead", field="ends_at")
+    siblings = [s for s in await stages_of(session, stage.round_id) if s.id != stage.id]
+    before = [s for s in siblings if s.number < stage.number]
+    after = [s for s in siblings if s.number > stage.number]
+    if before and starts_at < before[-1].ends_at:
+        raise InvalidInput("a deliberation round starts after the previous one ends", field="starts_at")
+    if after and ends_at > after[0].starts_at:
+        raise InvalidInput("a deliberation round ends before the next one starts", field="ends_at")
+    moved = {"starts_at": [stage.starts_at.isoformat(), starts_at.isoformat()],
+             "ends_at": [stage.ends_at.isoformat(), ends_at.isoformat()]}
+    stage.starts_at, stage.ends_at = starts_at, ends_at
+    if data.name is not None:
+        stage.name = data.name.as_dict()
+    session.add(stage)
+    await session.flush()
+    await audit.record(
+        session, actor=actor.actor, action="deliberation.update", target=f"deliberation:{stage.id}", now=now,
+        details={"round_id": stage.round_id, "number": stage.number, "renamed": data.name is not None, **moved},
+    )
+    return stage
+
+
+async def delete_stage(session: AsyncSession, *, stage_id: int, actor: Principal, now: datetime) -> None:
+    """An official deletes a deliberation round that has not closed; later rounds move up a number."""
+    stage, _ = await _changeable(session, stage_id, actor)
+    later = [s for s in await stages_of(session, stage.round_id) if s.number > stage.number]
+    details = {"round_id": stage.round_id, "number": stage.number, "rule": stage.rule, "is_last": stage.is_last,
+               "starts_at": stage.starts_at.isoformat(), "ends_at": stage.ends_at.isoformat()}
+    await session.delete(stage)
+    await session.flush()
+    # Ascending, one at a time, so that (round_id, number) stays unique at every step.
+    for following in later:
+        following.number -= 1
+        session.add(following)
+        await session.flush()
+    await audit.record(
+        session, actor=actor.actor, action="deliberation.delete", target=f"deliberation:{stage_id}", now=now,
+        details=details,
+    )
+
+
+async def _changeable(
+    session: AsyncSession, stage_id: int, actor: Principal
+) -> tuple[DeliberationRound, BudgetRound]:
+    stage = await get_stage(session, stage_id)
+    budget_round = await lock_round(session, stage.round_id)
+    ensure_manages_municipality(actor, budget_round.municipality_id)
+    if budget_round.phase not in BEFORE_VOTING:
+        raise PhaseConflict("deliberation rounds change only before voting")
+    if stage.closed_at is not None:
+        raise Conflict(f"deliberation round {stage.number} is closed; its decisions stand")
+    return stage, budget_round
 
 
 async def stages_of(session: AsyncSession, round_id: int) -> Sequence[DeliberationRound]:
