@@ -15,6 +15,7 @@ from typing import Protocol
 
 from pb.auth.principal import Principal
 from pb.models import Role
+from pb.voting.eligibility import VoterClaims
 
 AUTHOR_KEY_CONTEXT = "pb/proposal-author/v1:"
 
@@ -23,11 +24,9 @@ def author_key(person_key: str) -> str:
     return hashlib.sha256((AUTHOR_KEY_CONTEXT + person_key).encode()).hexdigest()[:48]
 
 
-class SignedIn(Protocol):
-    """What deliberation needs of a signed-in resident (``pb.auth.identity.Resident``)."""
-
-    @property
-    def person_key(self) -> str: ...
+class SignedIn(VoterClaims, Protocol):
+    """What deliberation needs of a signed-in resident (``pb.auth.identity.Resident``): its name, and the
+    claims the round's participation rules read."""
 
     @property
     def display_name(self) -> str | None: ...
@@ -44,6 +43,8 @@ class Participant:
     display_name: str | None = None
     municipality_id: int | None = None
     network_id: int | None = None
+    claims: VoterClaims | None = None
+    """A resident's e-ID claims, for the participation rules (pb.proposals.eligibility)."""
 
     @property
     def principal(self) -> Principal:
@@ -59,7 +60,8 @@ class Participant:
 def from_resident(resident: SignedIn) -> Participant:
     key = author_key(resident.person_key)
     return Participant(
-        key=key, role=Role.RESIDENT, actor=f"resident:{key[:12]}", display_name=resident.display_name
+        key=key, role=Role.RESIDENT, actor=f"resident:{key[:12]}", display_name=resident.display_name,
+        claims=resident,
     )
 
 

@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from pb.budgets.service import get_budget
 from pb.errors import Conflict, Forbidden, InvalidInput, NotFound, PhaseConflict
 from pb.models import Budget, BudgetRound, Network, Phase, Role
+from pb.proposals.eligibility import ensure_may_take_part
 from pb.proposals.models import Proposal, ProposalAuthor, ProposalStatus, ProposalSupport, ProposalVersion
 from pb.proposals.participants import Participant, public_label
 from pb.proposals.schemas import ProposalCreate, ProposalPublic, ProposalUpdate
@@ -42,6 +43,8 @@ async def submit_proposal(
         raise ProposalsClosed(
             f"the round is in {budget_round.phase}: proposals are submitted in the proposals phase"
         )
+    await ensure_may_take_part(session, who, budget=budget, budget_round=budget_round, now=now,
+                               action="proposing for this budget")
     location = data.location
     proposal = Proposal(
         round_id=budget_round.id or 0,

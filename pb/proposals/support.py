@@ -9,9 +9,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb.errors import Conflict, Forbidden, NotFound
 from pb.proposals.deliberation_schemas import SupportPublic
+from pb.proposals.eligibility import ensure_may_take_part
 from pb.proposals.models import ProposalStatus, ProposalSupport
 from pb.proposals.participants import Participant
-from pb.proposals.service import EDITABLE, get_proposal, round_of, support_counts
+from pb.proposals.service import EDITABLE, budget_of, get_proposal, round_of, support_counts
 from pb.proposals.stages import open_stage
 
 
@@ -26,7 +27,10 @@ async def support(
     proposal = await get_proposal(session, proposal_id)
     if not who.is_resident:
         raise Forbidden("support is given by residents")
-    await open_stage(session, await round_of(session, proposal), now)
+    budget_round = await round_of(session, proposal)
+    await open_stage(session, budget_round, now)
+    await ensure_may_take_part(session, who, budget=await budget_of(session, proposal), budget_round=budget_round,
+                               now=now, action="supporting a proposal of this budget")
     if proposal.status not in EDITABLE or proposal.hidden_at is not None:
         merged = proposal.status == ProposalStatus.MERGED.value
         raise Conflict(

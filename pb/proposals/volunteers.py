@@ -17,9 +17,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from pb.errors import AlreadyExists, Conflict, Forbidden, NotFound
 from pb.proposals.access import ensure_reviews
 from pb.proposals.deliberation_schemas import VolunteerCreate, VolunteerPublic, VolunteerSummary
+from pb.proposals.eligibility import ensure_may_take_part
 from pb.proposals.models import ProposalStatus, VolunteerOffer
 from pb.proposals.participants import Participant
-from pb.proposals.service import ensure_author, get_proposal
+from pb.proposals.service import budget_of, ensure_author, get_proposal, round_of
 
 
 async def offer_help(
@@ -33,6 +34,9 @@ async def offer_help(
         ProposalStatus.NOT_ADVANCED.value,
     ):
         raise Conflict("this proposal takes no offers of help")
+    await ensure_may_take_part(session, who, budget=await budget_of(session, proposal),
+                               budget_round=await round_of(session, proposal), now=now,
+                               action="volunteering for a proposal of this budget")
     if any(o.volunteer_key == who.key for o in await _active(session, proposal_id)):
         raise AlreadyExists("you have already offered help for this proposal")
     row = VolunteerOffer(

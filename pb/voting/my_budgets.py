@@ -9,11 +9,26 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb.budgets.service import list_budgets
-from pb.models import Budget, Municipality, Network, Phase
+from pb.models import Budget, BudgetRound, Municipality, Network, Phase
 from pb.rounds.service import get_round, windows_of
-from pb.voting.eligibility import Verdict, VoterClaims, judge, rules_for
+from pb.voting.eligibility import Rules, Verdict, VoterClaims, judge, rules_for
 from pb.voting.keys import VotingKeys
 from pb.voting.models import Participation
+
+
+def budget_rules(
+    budget_round: BudgetRound, budget: Budget, *, network: Network | None, municipality_code: str,
+    voting_ends_at: datetime | None, now: datetime,
+) -> Rules:
+    """Who may take part in a budget, before voting freezes it (the cast reads the frozen copy)."""
+    area = network.postal_codes if budget.area_restricted and network is not None else None
+    return rules_for(
+        min_age=budget_round.min_age if budget.min_age is None else budget.min_age,
+        voting_ends_at=voting_ends_at,
+        now=now,
+        municipality_code=municipality_code if budget_round.residence_required else None,
+        postal_codes=area,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,15 +63,9 @@ async def my_budgets(
     )
     result = []
     for budget in budgets:
-        area = (
-            networks[budget.network_id].postal_codes if budget.area_restricted and budget.network_id else None
-        )
-        rules = rules_for(
-            min_age=budget_round.min_age if budget.min_age is None else budget.min_age,
-            voting_ends_at=voting[0].ends_at if voting else None,
-            now=now,
-            municipality_code=municipality.code if budget_round.residence_required else None,
-            postal_codes=area,
+        rules = budget_rules(
+            budget_round, budget, network=networks.get(budget.network_id or 0), municipality_code=municipality.code,
+            voting_ends_at=voting[0].ends_at if voting else None, now=now,
         )
         result.append(BudgetForVoter(budget, judge(voter, rules), budget.id in voted))
     return result

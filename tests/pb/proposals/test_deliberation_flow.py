@@ -45,7 +45,7 @@ async def test_full_deliberation_puts_advancing_proposals_on_the_ballot_with_off
     swing2 = await submit(await people.headers("bertil"), proposal_body(hyryla, "Toinen keinu puistoon"))
     skate = await submit(await people.headers("cecilia"), proposal_body(hyryla, "Skeittiparkki torille"))
     benches = await submit(coordinator, proposal_body(hyryla, "Penkit kuntopolulle"))
-    jokela_idea = await submit(await people.headers("dani"), proposal_body(jokela, "Jokelan uimaranta"))
+    jokela_idea = await submit(await people.headers("jaana"), proposal_body(jokela, "Jokelan uimaranta"))
     edited = await client.patch(
         f"/proposals/{swing}",
         json={"description": {"fi": "Kaksi keinua."}},
@@ -90,7 +90,7 @@ async def test_full_deliberation_puts_advancing_proposals_on_the_ballot_with_off
         swing: (b, c, d),
         swing2: (a, c),
         benches: (a, b),
-        jokela_idea: (a, b),
+        jokela_idea: (await people.headers("jaana"), await people.headers("jussi")),
         skate: (a,),
     }.items():
         for who in supporters:

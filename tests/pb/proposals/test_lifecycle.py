@@ -212,7 +212,7 @@ async def test_search_puts_the_better_match_first_and_lists_newest_first_without
     }
     ids = []
     for body in (strong, weak):
-        response = await client.post("/proposals", json=body, headers=await scene.people.headers("bertil"))
+        response = await client.post("/proposals", json=body, headers=await scene.people.headers("jaana"))
         assert response.status_code == 201, response.text
         ids.append(response.json()["id"])
 

@@ -10,7 +10,8 @@ from tests.pb.proposals.helpers import proposal_body
 
 async def _submit(client: httpx.AsyncClient, scene: Scene, budget: str, title: dict[str, str], **extra: object) -> int:
     body = proposal_body(scene.world.budget_ids[budget], "x") | {"title": title, "description": title, **extra}
-    response = await client.post("/proposals", json=body, headers=await scene.people.headers("bertil"))
+    author = {"jokela": "jaana", "kellokoski": "kalle"}.get(budget, "bertil")
+    response = await client.post("/proposals", json=body, headers=await scene.people.headers(author))
     assert response.status_code == 201, response.text
     return int(response.json()["id"])
 

@@ -71,8 +71,10 @@ async def test_an_official_moves_a_deliberation_round_within_its_neighbours(
                                      json={"ends_at": (clock() + timedelta(days=11)).isoformat()})
     started_moved = await client.patch(f"/deliberation-rounds/{first}", headers=scene.official,
                                        json={"starts_at": (clock() + timedelta(days=1)).isoformat()})
-    moved = await client.patch(f"/deliberation-rounds/{second}", headers=scene.official,
-                               json={"starts_at": later.isoformat(), "ends_at": (later + timedelta(days=3)).isoformat()})
+    moved = await client.patch(
+        f"/deliberation-rounds/{second}", headers=scene.official,
+        json={"starts_at": later.isoformat(), "ends_at": (later + timedelta(days=3)).isoformat()},
+    )
 
     assert extended.status_code == 200, extended.text
     assert overlapping.status_code == 422 and overlapping.json()["field"] == "ends_at"
