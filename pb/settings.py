@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -34,6 +36,48 @@ def ephemeral_session_key() -> SecretStr:
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
     return SecretStr(pem.decode())
+
+
+def kept_key(path: Path) -> SecretStr:
+    """The key stored at ``path``, made and stored (owner-only) on first use.
+
+    Created with O_EXCL, so two processes starting together end up with the same key: the loser reads the
+    winner's file.
+    """
+    try:
+        return SecretStr(path.read_text(encoding="ascii"))
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    pem = ephemeral_session_key().get_secret_value()
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    partial.write_text(pem, encoding="ascii")
+    partial.chmod(0o600)
+    try:
+        os.link(partial, path)
+    except FileExistsError:
+        pem = path.read_text(encoding="ascii")
+    finally:
+        partial.unlink()
+    return SecretStr(pem)
+
+
+def development_key(name: str) -> Callable[[dict[str, Any]], SecretStr]:
+    """The default of a signing key: kept under ``dev_keys_dir`` in development, so that what it signed (the
+    demo's result manifests, residents' sessions) still verifies after a restart; fresh per run in tests.
+    Production refuses the default (see ``_refuse_weak_secrets_in_production``)."""
+
+    def default(data: dict[str, Any]) -> SecretStr:
+        if data.get("env") != "development":
+            return ephemeral_session_key()
+        return kept_key(Path(data.get("dev_keys_dir") or default_dev_keys_dir()) / f"{name}.pem")
+
+    return default
+
+
+def default_dev_keys_dir() -> Path:
+    """Beside the default database, under ./var (gitignored)."""
+    return Path("var/keys").resolve()
 
 
 class WebMunicipality(BaseModel):
@@ -67,6 +111,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PB_", env_file=".env", extra="ignore", frozen=True)
 
     env: Literal["development", "test", "production"] = "development"
+    dev_keys_dir: Path | None = None
+    """Where development keeps the signing keys it makes up (default ``var/keys``); unused elsewhere."""
     database_url: str = Field(default_factory=default_database_url)
     secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
     """Signs officials' API tokens. In production it must be set, long and not the development value."""
@@ -102,7 +148,7 @@ class Settings(BaseSettings):
     """How long the discovery document and JWKS are trusted before being fetched again."""
     oidc_http_timeout_s: float = Field(default=5.0, gt=0)
     login_attempt_ttl_minutes: int = Field(default=10, ge=1, le=60)
-    session_private_key: SecretStr = Field(default_factory=ephemeral_session_key)
+    session_private_key: SecretStr = Field(default_factory=development_key("session"))
     """PEM (PKCS#8) Ed25519 or P-256 key that signs resident session tokens; required in production."""
     session_previous_public_keys: list[str] = Field(default_factory=list)
     """PEM public keys of rotated-out signing keys, still accepted until their tokens expire."""
@@ -114,7 +160,7 @@ class Settings(BaseSettings):
     results_signing_keys: dict[str, SecretStr] = Field(default_factory=dict)
     """Municipality slug -> PEM (PKCS#8) Ed25519 or P-256 key signing that municipality's result manifests
     (JSON in PB_RESULTS_SIGNING_KEYS); never in the DB."""
-    results_signing_key: SecretStr = Field(default_factory=ephemeral_session_key)
+    results_signing_key: SecretStr = Field(default_factory=development_key("results-signing"))
     """Deployment-wide fallback manifest key for municipalities without their own; in production it is used
     only when set explicitly."""
     results_signing_kid: str | None = None

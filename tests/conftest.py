@@ -35,6 +35,19 @@ RUN_ID = uuid.uuid4().hex[:8]
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256-0123456789"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def development_keys_outside_the_checkout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Settings made in development keep their signing keys (pb.settings.kept_key): in a test run, not in the
+    checkout's var/."""
+    before = os.environ.get("PB_DEV_KEYS_DIR")
+    os.environ["PB_DEV_KEYS_DIR"] = str(tmp_path_factory.mktemp("dev-keys"))
+    yield
+    if before is None:
+        os.environ.pop("PB_DEV_KEYS_DIR", None)
+    else:
+        os.environ["PB_DEV_KEYS_DIR"] = before
+
+
 def _plain_dsn(url: str, database: str | None = None) -> str:
     parsed = make_url(url).set(drivername="postgresql")
     if database is not None:

@@ -104,3 +104,28 @@ def test_production_signs_only_with_a_configured_key_and_refuses_to_start_withou
     assert {k["municipality"] for k in jwks(settings, ["tuusula", "kerava"])["keys"]} == {"tuusula"}
     fallback = Settings(**PRODUCTION, results_signing_key=JARVENPAA)  # type: ignore[arg-type]
     assert manifest_key(fallback, "kerava").kid.startswith("kerava:")
+
+
+def test_development_manifest_and_session_keys_survive_a_restart(tmp_path: Path) -> None:
+    """The demo publishes results signed with made-up keys; after a restart its key set still holds them."""
+    before = Settings(_env_file=None, env="development", dev_keys_dir=tmp_path)
+    signer = manifest_key(before, "tuusula")
+    signature = sign_detached(b"manifest", signer)
+
+    after = Settings(_env_file=None, env="development", dev_keys_dir=tmp_path)
+
+    assert after.results_signing_key.get_secret_value() == before.results_signing_key.get_secret_value()
+    assert after.session_private_key.get_secret_value() == before.session_private_key.get_secret_value()
+    assert signer.kid in {k["kid"] for k in jwks(after, ["tuusula"])["keys"]}
+    assert sign_detached(b"manifest", manifest_key(after, "tuusula")) == signature
+    for name in ("results-signing.pem", "session.pem"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results-signing.pem", "session.pem"]
+
+
+def test_tests_and_production_never_keep_made_up_keys(tmp_path: Path) -> None:
+    first = Settings(_env_file=None, env="test", dev_keys_dir=tmp_path)
+    second = Settings(_env_file=None, env="test", dev_keys_dir=tmp_path)
+
+    assert first.results_signing_key.get_secret_value() != second.results_signing_key.get_secret_value()
+    assert list(tmp_path.iterdir()) == []
