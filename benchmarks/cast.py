@@ -1,25 +1,33 @@
-# ruff: noqa: E501  (the pgbench script keeps each SQL statement as the app sends it)
-"""Benchmark: casting ballots through the HTTP API against PostgreSQL, and the bare SQL with pgbench.
+"""Benchmark: casting ballots through the HTTP API against PostgreSQL, and pb's own SQL replayed by pgbench.
 
 Starts pb as production serves it (``pb serve``: uvicorn workers, two by default, as the two cores are shared with
-PostgreSQL and the load generator) on a loopback port against a throwaway PostgreSQL database, signs in N
-residents, and casts one valid ballot each with a bounded asyncio load generator (hard caps on count,
-concurrency and time). Then pgbench drives the same SQL for a bounded time. Checks that every acknowledged
-ballot is stored once and nothing else is. Usage:
+PostgreSQL and the load generator; the access log on, written to a discarded stream) on a loopback port against a
+throwaway PostgreSQL database, signs in N residents, and casts with a bounded asyncio load generator (hard caps on
+count, concurrency and time). Checks that every acknowledged ballot is stored once and nothing else is. Usage:
 
     .venv/bin/python benchmarks/cast.py [--voters 8000] [--concurrency 32] [--workers 2] [--seconds 30]
 
-After an unmeasured warm-up, throughput (``ballots_per_s``) is measured at saturation (closed loop,
-``--concurrency`` in flight) on half the residents; latency (``p50_ms``, ``p99_ms``) at a fixed offered rate of
-70% of that throughput on the other half (open loop, latency counted from each request's due time), because a p99
-taken at saturation measures the generator's own queue.
+Scenarios, each on residents of its own after an unmeasured warm-up:
 
-pgbench runs three times: with its default simple query protocol (``bare_sql_per_s`` and ``ratio``), with
-prepared statements as pb sends them (a stricter reference, printed with its own ratio), and with prepared
-statements paced at pb's offered rate (latency to compare with pb's).
+- first casts (the common case, pb's first-cast path): throughput (``ballots_per_s``) at saturation (closed loop,
+  ``--concurrency`` in flight); latency (``p50_ms``, ``p99_ms``) at a fixed offered rate of 70% of that throughput
+  (open loop, latency counted from each request's due time), because a p99 taken at saturation measures the
+  generator's own queue;
+- revotes (``revote_per_s``): the residents of the saturation phase cast again (the first-cast statement finds
+  their participation, then the full transaction replaces the ballot);
+- full transaction (``full_tx_per_s``): first casts with the first-cast path off (benchmarks/full_transaction.py),
+  as every cast would take without it.
+
+The reference is pb's own SQL: the statements pb sends for each kind of cast, recorded with their arguments from
+pb's engine and replayed by pgbench with prepared statements, pb's protocol (benchmarks/own_sql.py), so it cannot
+drift from what pb sends. Each ``*ratio_vs_own_sql`` is pb's casts per second over pgbench's transactions per
+second on that SQL: the SQL's time per cast over pb's (1 would mean pb adds nothing to its SQL; 0.5 that pb's
+overhead equals its SQL's cost).
 
 The last line is machine-readable:
-``ballots_per_s=... p50_ms=... p99_ms=... bare_sql_per_s=... ratio=... lost=... duplicated=...``
+``ballots_per_s=... p50_ms=... p99_ms=... own_sql_per_s=... ratio_vs_own_sql=... revote_per_s=...
+revote_sql_per_s=... revote_ratio_vs_own_sql=... full_tx_per_s=... full_tx_sql_per_s=...
+full_tx_ratio_vs_own_sql=... lost=... duplicated=...``
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ import argparse
 import asyncio
 import gc
 import json
+import logging
 import os
 import re
 import socket
@@ -50,6 +59,11 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from full_transaction import without_first_cast  # noqa: E402
+from own_sql import Known, Recorder, Script, Sent, pgbench_script  # noqa: E402
+
+import pb.voting.service  # noqa: E402
+from pb.app import create_app  # noqa: E402
 from pb.auth.identity import IdentityClaims  # noqa: E402
 from pb.auth.sessions import open_session  # noqa: E402
 from pb.db import create_engine, create_sessionmaker  # noqa: E402
@@ -66,24 +80,6 @@ ADMIN_URL = os.environ.get("PB_BENCH_POSTGRES_URL", "postgresql://postgres@127.0
 BUDGET_SLUG = "luonto-ja-liikunta"
 """A theme budget open to every resident of the municipality (approval, at most three projects)."""
 
-PGBENCH_SCRIPT = """\\set r random(1, 2000000000)
-SELECT person_key, birth_date, municipality_code, postal_code, acr, expires_at, revoked_at FROM resident_session WHERE id = md5(:r::text);
-WITH open_round AS (SELECT budget_round.id FROM budget_round JOIN budget ON budget.round_id = budget_round.id
-  JOIN municipality ON municipality.id = budget_round.municipality_id
-  WHERE budget_round.id = {round} AND budget.id = {budget} AND budget_round.phase = 'voting' AND budget_round.config_hash = '{config_hash}' AND municipality.code = '858'
-  AND now() < 'infinity'::timestamptz FOR SHARE OF budget_round),
-new_participation AS (INSERT INTO participation (budget_id, voter_key, sealed_ballot, idempotency_tag, request_tag)
-  SELECT {budget}, md5(random()::text || :r) || md5(random()::text), repeat('s', 100), md5(random()::text), md5(random()::text)
-  WHERE EXISTS (SELECT id FROM open_round) AND NOT EXISTS (SELECT id FROM ballot WHERE receipt = md5(:r::text) || md5(:r::text))
-  ON CONFLICT (budget_id, voter_key) DO NOTHING RETURNING voter_key),
-new_ballot AS (INSERT INTO ballot (id, budget_id, config_hash, selections, receipt)
-  SELECT gen_random_uuid(), {budget}, '{config_hash}', '["A", "B"]', md5(random()::text || :r) || md5(random()::text)
-  WHERE EXISTS (SELECT voter_key FROM new_participation) RETURNING id),
-new_event AS (INSERT INTO cast_event (id, budget_id, action, status, code, at)
-  SELECT gen_random_uuid(), {budget}, 'cast', 201, NULL, date_trunc('minute', now())
-  WHERE EXISTS (SELECT id FROM new_ballot) RETURNING id)
-SELECT EXISTS (SELECT id FROM open_round), EXISTS (SELECT voter_key FROM new_participation), EXISTS (SELECT id FROM new_event);
-"""
 
 
 def free_port() -> int:
@@ -142,27 +138,33 @@ async def prepare(settings: Settings, voters: int) -> tuple[int, int, str, list[
         await engine.dispose()
 
 
-def start_server(env: dict[str, str], port: int, workers: int, access_log: bool) -> subprocess.Popen[bytes]:
+Server = subprocess.Popen[bytes]
+
+
+def start_server(env: dict[str, str], port: int, workers: int, *, full_transaction: bool) -> subprocess.Popen[bytes]:
     """``pb serve``, pb's production server (uvicorn workers, each on its own SO_REUSEPORT socket; uvloop and
-    httptools). Its log, access log included with ``--access-log``, goes to a discarded stream: formatting costs
-    CPU, not its storage."""
-    command = [sys.executable, "-m", "pb", "serve", "--host", "127.0.0.1", "--port", str(port),
-               "--workers", str(workers)]
-    env = {**env, "PB_LOG_LEVEL": "INFO" if access_log else "WARNING"}
+    httptools; the access log on at pb's default level), or the same with the first-cast path off. Its log goes
+    to a discarded stream: formatting it costs CPU, storing it not."""
+    listen = ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    command = ([sys.executable, str(ROOT / "benchmarks" / "full_transaction.py"), *listen] if full_transaction
+               else [sys.executable, "-m", "pb", "serve", *listen])
     return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-async def wait_ready(base: str, deadline_s: float = 30) -> None:
+async def wait_ready(base: str, server: subprocess.Popen[bytes], deadline_s: float = 180) -> None:
+    """Until pb answers /health (its start is slow on a loaded machine: imports, migrations, two workers)."""
     async with httpx.AsyncClient(base_url=base) as http:
         end = time.monotonic() + deadline_s
         while time.monotonic() < end:
+            if server.poll() is not None:
+                raise RuntimeError(f"pb exited with status {server.returncode} before answering")
             try:
                 if (await http.get("/health")).status_code < 500:
                     return
             except httpx.TransportError:
                 pass
             await asyncio.sleep(0.2)
-    raise RuntimeError("pb did not start")
+    raise RuntimeError(f"pb did not answer within {deadline_s:.0f} s")
 
 
 class Connection:
@@ -195,10 +197,11 @@ class Connection:
 
 
 async def load(port: int, budget_id: int, config_hash: str, tokens: list[str], concurrency: int,
-               seconds: float) -> tuple[float, list[float], list[str], dict[int, int]]:
-    """Cast one ballot per token, at most ``concurrency`` in flight, stopping after ``seconds``."""
+               seconds: float) -> tuple[float, list[float], dict[str, str], dict[int, int]]:
+    """Cast one ballot per token, at most ``concurrency`` in flight, stopping after ``seconds``; the receipts
+    acknowledged, by token."""
     latencies: list[float] = []
-    receipts: list[str] = []
+    receipts: dict[str, str] = {}
     statuses: dict[int, int] = {}
     queue = list(reversed(tokens))
     deadline = time.monotonic() + seconds
@@ -217,7 +220,7 @@ async def load(port: int, budget_id: int, config_hash: str, tokens: list[str], c
                 latencies.append(time.perf_counter() - started)
                 statuses[status] = statuses.get(status, 0) + 1
                 if status == 201:
-                    receipts.append(json.loads(answer)["receipt"])
+                    receipts[token] = json.loads(answer)["receipt"]
         finally:
             connection.close()
 
@@ -227,12 +230,12 @@ async def load(port: int, budget_id: int, config_hash: str, tokens: list[str], c
 
 
 async def paced(port: int, budget_id: int, config_hash: str, tokens: list[str], concurrency: int, rate: float,
-                seconds: float) -> tuple[float, list[float], list[str], dict[int, int]]:
+                seconds: float) -> tuple[float, list[float], dict[str, str], dict[int, int]]:
     """Open-loop load at a fixed ``rate`` (below capacity, for a fair latency figure): request i is due at
     ``start + i / rate``; its latency counts from that moment, so time spent queued behind a busy connection is
     included (no coordinated omission). At most ``concurrency`` connections, stopping after ``seconds``."""
     latencies: list[float] = []
-    receipts: list[str] = []
+    receipts: dict[str, str] = {}
     statuses: dict[int, int] = {}
     choices = [["A"], ["B"], ["C"], ["A", "B"], ["B", "C"], ["A", "C", "D"]]
     path = f"/budgets/{budget_id}/ballot"
@@ -249,7 +252,7 @@ async def paced(port: int, budget_id: int, config_hash: str, tokens: list[str], 
             latencies.append(time.perf_counter() - due)
             statuses[status] = statuses.get(status, 0) + 1
             if status == 201:
-                receipts.append(json.loads(answer)["receipt"])
+                receipts[token] = json.loads(answer)["receipt"]
         finally:
             idle.put_nowait(connection)
 
@@ -314,44 +317,145 @@ class Pgbench:
     p99_ms: float
 
 
-def pgbench(dsn_db: str, script: str, *, clients: int, seconds: int, protocol: str, rate: float | None = None) -> Pgbench:
-    """pgbench running ``script`` for ``seconds`` (at saturation, or at ``rate`` transactions a second, latency then
-    counted from each transaction's scheduled start as pb's paced phase does); latency from its per-transaction log."""
+def pgbench(dsn_db: str, script: Script, *, clients: int, seconds: int, rate: float | None = None) -> Pgbench:
+    """pgbench replaying ``script`` with prepared statements for ``seconds`` (at saturation, or at ``rate``
+    transactions a second, latency then counted from each transaction's scheduled start as pb's paced phase
+    does); latency from its per-transaction log. Fails on any failed transaction."""
     url = make_url(ADMIN_URL)
     with tempfile.TemporaryDirectory() as work:
         path = Path(work) / "cast.sql"
-        path.write_text(script)
+        path.write_text(script.text)
         command = ["pgbench", "-n", "-h", url.host or "127.0.0.1", "-p", str(url.port or 5432),
                    "-U", url.username or "postgres", "-c", str(clients), "-j", "2", "-T", str(seconds),
-                   "-M", protocol, "-f", str(path), "-l", "--log-prefix", str(Path(work) / "tx"), dsn_db]
+                   "-M", "prepared", "-f", str(path), "-l", "--log-prefix", str(Path(work) / "tx"),
+                   *(f"-D{name}={value}" for name, value in script.variables.items()), dsn_db]
         if rate is not None:
             command[1:1] = ["-R", f"{rate:.0f}"]
-        output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
+        done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=seconds + 60)
+        if done.returncode != 0:
+            raise RuntimeError(f"pgbench failed ({done.returncode}): {done.stderr[-2000:]}")
         latencies = [int(line.split()[2]) / 1e6 for log in Path(work).glob("tx.*") for line in
                      log.read_text().splitlines() if line.split()[2].isdigit()]
-    match = re.search(r"tps = ([0-9.]+)", output)
-    assert match, output
+    match = re.search(r"tps = ([0-9.]+)", done.stdout)
+    failed = re.search(r"number of failed transactions: (\d+)", done.stdout)
+    assert match, done.stdout
+    if failed and int(failed.group(1)):
+        raise RuntimeError(f"pgbench: {failed.group(0)}")
     p50, p99 = percentiles(latencies)
     return Pgbench(float(match.group(1)), p50, p99)
+
+
+RECORDED_VOTERS = 5
+"""Residents kept for recording pb's SQL: one to make the budget known, two first casts (then their revotes), two
+full transactions."""
+
+
+async def known_rows(dsn: str) -> Known:
+    """The sessions, participations and ballots stored now (read apart from pb's engine, so not recorded)."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        return Known(
+            sessions=frozenset(r[0] for r in await connection.fetch("SELECT id FROM resident_session")),
+            voter_keys=frozenset(r[0] for r in await connection.fetch("SELECT voter_key FROM participation")),
+            ballot_ids=frozenset(r[0] for r in await connection.fetch("SELECT id FROM ballot")),
+        )
+    finally:
+        await connection.close()
+
+
+async def record(settings: Settings, dsn: str, budget_id: int, config_hash: str, tokens: list[str],
+                 clients: int) -> dict[str, Script]:
+    """What pb sends for a first cast, a revote and a full transaction, recorded in-process on pb's own app and
+    engine, each twice (two voters), as pgbench scripts."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    engine = create_engine(settings)
+    recorder = Recorder()
+    recorder.attach(engine)
+    app = create_app(settings, engine=engine, run_scheduler=False)
+    first_cast = pb.voting.service.try_first_cast
+    scripts = {}
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://pb") as http:  # type: ignore[arg-type]
+
+            async def cast(token: str, selections: list[str]) -> list[Sent]:
+                recorder.take()
+                response = await http.post(f"/budgets/{budget_id}/ballot", headers={
+                    "authorization": f"Bearer {token}", "idempotency-key": uuid.uuid4().hex},
+                    json={"selections": selections, "config_hash": config_hash})
+                if response.status_code != 201:
+                    raise RuntimeError(f"recording a cast: {response.status_code} {response.text}")
+                return recorder.take()
+
+            await cast(tokens[0], ["A"])  # the budget is now known to the first-cast path, its configuration cached
+            for kind, voters, selections in (("first", tokens[1:3], ["A", "B"]), ("revote", tokens[1:3], ["C"]),
+                                             ("full_tx", tokens[3:5], ["A", "B"])):
+                if kind == "full_tx":
+                    without_first_cast()
+                known = await known_rows(dsn)
+                one, other = [await cast(token, selections) for token in voters]
+                scripts[kind] = pgbench_script(one, other, known, clients=clients)
+    finally:
+        pb.voting.service.try_first_cast = first_cast
+        await engine.dispose()
+    return scripts
+
+
+async def stored(dsn: str, budget_id: int) -> tuple[set[str], int, int]:
+    """The budget's stored receipts, its ballots and its participations."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        receipts = {r["receipt"] for r in await connection.fetch(
+            "SELECT receipt FROM ballot WHERE budget_id = $1", budget_id)}
+        ballots = await connection.fetchval("SELECT count(*) FROM ballot WHERE budget_id = $1", budget_id)
+        participations = await connection.fetchval(
+            "SELECT count(*) FROM participation WHERE budget_id = $1", budget_id)
+    finally:
+        await connection.close()
+    return receipts, int(ballots), int(participations)
+
+
+async def serve_and_warm(
+    env: dict[str, str], args: argparse.Namespace, budget_id: int, config_hash: str, warm: list[str], *,
+    full_transaction: bool,
+) -> tuple[Server, int, dict[str, str], dict[int, int]]:
+    """A server up and warmed: each worker's first casts open its pool's connections, compile its statements and
+    learn the open budget."""
+    port = free_port()
+    server = start_server(env, port, args.workers, full_transaction=full_transaction)
+    await wait_ready(f"http://127.0.0.1:{port}", server)
+    _, _, receipts, statuses = await load(port, budget_id, config_hash, warm, args.concurrency, args.seconds)
+    # What the generator has built so far is kept to the end: its collector need not walk it again (a full
+    # collection would stall the generator and show as service latency).
+    gc.collect()
+    gc.freeze()
+    await asyncio.sleep(1)
+    return server, port, receipts, statuses
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    server.wait(timeout=30)
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--voters", type=int, default=8000, help="residents signed in (hard cap 20000)")
-    parser.add_argument("--warmup", type=int, default=500,
-                        help="residents who cast first, unmeasured: the workers' pools, caches and statements warm up")
+    parser.add_argument("--warmup", type=int, default=400,
+                        help="residents who cast first on each server, unmeasured (pools, caches, statements warm up)")
     parser.add_argument("--concurrency", type=int, default=32, help="casts in flight (hard cap 256)")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--seconds", type=float, default=30, help="time limit of the HTTP load (hard cap 120)")
+    parser.add_argument("--seconds", type=float, default=30, help="time limit of each HTTP phase (hard cap 120)")
     parser.add_argument("--pgbench-seconds", type=int, default=10)
-    parser.add_argument("--access-log", action="store_true", help="keep uvicorn's access log on (as pb serve does)")
-    parser.add_argument("--saturation-share", type=float, default=0.5,
-                        help="share of the residents cast at saturation (throughput); the rest are paced (latency)")
+    parser.add_argument("--scripts", type=Path, help="also write the generated pgbench scripts to this folder")
+    parser.add_argument("--saturation-share", type=float, default=0.4,
+                        help="share of the residents cast at saturation (throughput, then their revotes)")
+    parser.add_argument("--paced-share", type=float, default=0.3,
+                        help="share cast at a fixed rate (latency); the rest cast with the full transaction")
     parser.add_argument("--paced-fraction", type=float, default=0.7,
                         help="offered rate of the paced phase, as a fraction of the saturation throughput")
     args = parser.parse_args()
-    voters, concurrency = min(args.voters, 20_000), min(args.concurrency, 256)
-    seconds = min(args.seconds, 120)
+    args.voters, args.concurrency = min(args.voters, 20_000), min(args.concurrency, 256)
+    args.seconds = min(args.seconds, 120)
 
     durability = await durability_settings()
     if durability != {"synchronous_commit": "on", "fsync": "on"}:
@@ -361,101 +465,139 @@ async def main() -> None:
     await admin(f'CREATE DATABASE "{name}"')
     database_url = make_url(ADMIN_URL).set(drivername="postgresql+asyncpg", database=name).render_as_string(
         hide_password=False)
+    dsn = make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     pem = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
     env = {**os.environ, "PB_DATABASE_URL": database_url, "PB_SESSION_PRIVATE_KEY": pem,
-           "PB_VOTER_KEY_SECRET": uuid.uuid4().hex * 2, "PB_LOG_LEVEL": "WARNING", "PB_ENV": "development",
+           "PB_VOTER_KEY_SECRET": uuid.uuid4().hex * 2, "PB_ENV": "development",
            "PB_DB_POOL_SIZE": os.environ.get("PB_DB_POOL_SIZE", "20"), "PB_SESSION_TTL_MINUTES": "600"}
+    env.pop("PB_LOG_LEVEL", None)  # pb's default level, as pb serve runs: the access log is on
     server = None
     try:
         await asyncio.to_thread(upgrade, database_url)
         settings = Settings(database_url=database_url, session_private_key=pem,  # type: ignore[arg-type]
                             voter_key_secret=env["PB_VOTER_KEY_SECRET"], session_ttl_minutes=600)
-        round_id, budget_id, config_hash, tokens = await prepare(settings, voters)
-        load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
-        port = free_port()
-        server = start_server(env, port, args.workers, args.access_log)
-        base = f"http://127.0.0.1:{port}"
-        await wait_ready(base)
-        # Warm-up, not measured: each worker's first casts open its pool's connections, compile its statements and
-        # learn the open budget.
-        warmup = min(args.warmup, len(tokens) // 4)
-        _, _, warm_receipts, warm_statuses = await load(
-            port, budget_id, config_hash, tokens[:warmup], concurrency, seconds)
-        tokens = tokens[warmup:]
-        # What the generator has built so far is kept to the end: its collector need not walk it again (a full
-        # collection would stall the generator and show as service latency).
-        gc.collect()
-        gc.freeze()
-        await asyncio.sleep(1)
-        cpu_before, postgres_before, own_before = server_cpu_seconds(server.pid), postgres_cpu_seconds(), time.process_time()
-        # Throughput at saturation (closed loop, ``concurrency`` in flight) on the first part of the residents;
-        # latency at a fixed offered rate below it (``--paced-fraction`` of that throughput) on the rest: a
-        # p99 taken at saturation measures the queue the generator builds, not the service.
+        _, budget_id, config_hash, tokens = await prepare(settings, args.voters + RECORDED_VOTERS)
+        recording, tokens = tokens[:RECORDED_VOTERS], tokens[RECORDED_VOTERS:]
+        warmup = min(args.warmup, len(tokens) // 10)
+        warm, tokens = tokens[:warmup], tokens[warmup:]
         split = int(len(tokens) * args.saturation_share)
+        paced_end = int(len(tokens) * (args.saturation_share + args.paced_share))
+        saturating, pacing, full = tokens[:split], tokens[split:paced_end], tokens[paced_end:]
+        full_warm, full = full[:warmup], full[warmup:]
+        load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        acknowledged: dict[str, str] = {}
+
+        # First casts and revotes on pb serve.
+        server, port, warm_receipts, warm_statuses = await serve_and_warm(
+            env, args, budget_id, config_hash, warm, full_transaction=False)
+        acknowledged |= warm_receipts
+        cpu_before, postgres_before = server_cpu_seconds(server.pid), postgres_cpu_seconds()
+        own_before = time.process_time()
+        # Throughput at saturation (closed loop, ``concurrency`` in flight); latency at a fixed offered rate below
+        # it (``--paced-fraction`` of that throughput): a p99 taken at saturation measures the generator's queue.
         elapsed, saturated_latencies, receipts, statuses = await load(
-            port, budget_id, config_hash, tokens[:split], concurrency, seconds)
+            port, budget_id, config_hash, saturating, args.concurrency, args.seconds)
+        acknowledged |= receipts
         rate = len(receipts) / elapsed
         offered = rate * args.paced_fraction
         await asyncio.sleep(1)
         paced_elapsed, latencies, paced_receipts, paced_statuses = await paced(
-            port, budget_id, config_hash, tokens[split:], concurrency, offered, seconds)
-        connection = await asyncpg.connect(make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False))
-        try:
-            stored = {r["receipt"] for r in await connection.fetch(
-                "SELECT receipt FROM ballot WHERE budget_id = $1", budget_id)}
-            ballots = await connection.fetchval("SELECT count(*) FROM ballot WHERE budget_id = $1", budget_id)
-            participations = await connection.fetchval(
-                "SELECT count(*) FROM participation WHERE budget_id = $1", budget_id)
-        finally:
-            await connection.close()
+            port, budget_id, config_hash, pacing, args.concurrency, offered, args.seconds)
+        acknowledged |= paced_receipts
         cpu_s = server_cpu_seconds(server.pid) - cpu_before
         postgres_s, own_s = postgres_cpu_seconds() - postgres_before, time.process_time() - own_before
-        server.terminate()
-        server.wait(timeout=30)
+        measured = len(receipts) + len(paced_receipts)
+        await asyncio.sleep(1)
+        revoters = list(receipts)
+        revote_elapsed, revote_latencies, revote_receipts, revote_statuses = await load(
+            port, budget_id, config_hash, revoters, args.concurrency, args.seconds)
+        acknowledged |= revote_receipts
+        revote_rate = len(revote_receipts) / revote_elapsed
+        stop(server)
         server = None
-        saturated_count = len(receipts)
-        measured = saturated_count + len(paced_receipts)
-        receipts = warm_receipts + receipts + paced_receipts
-        lost = len(set(receipts) - stored)
-        duplicated = (ballots - len(set(receipts))) + (len(receipts) - len(set(receipts)))
-        script = PGBENCH_SCRIPT.format(round=round_id, budget=budget_id, config_hash=config_hash)
-        clients = min(concurrency, 64)
-        bare_simple = pgbench(name, script, clients=clients, seconds=args.pgbench_seconds, protocol="simple")
-        bare_prepared = pgbench(name, script, clients=clients, seconds=args.pgbench_seconds, protocol="prepared")
-        bare_paced = pgbench(name, script, clients=clients, seconds=args.pgbench_seconds, protocol="prepared",
-                             rate=offered)
-        bare = bare_simple.tps
+
+        # First casts with the full transaction.
+        server, port, full_warm_receipts, full_warm_statuses = await serve_and_warm(
+            env, args, budget_id, config_hash, full_warm, full_transaction=True)
+        acknowledged |= full_warm_receipts
+        full_elapsed, full_latencies, full_receipts, full_statuses = await load(
+            port, budget_id, config_hash, full, args.concurrency, args.seconds)
+        acknowledged |= full_receipts
+        full_rate = len(full_receipts) / full_elapsed
+        stop(server)
+        server = None
+
+        # Every acknowledged ballot stored once (a revote's replaces the voter's earlier one), nothing else.
+        receipts_stored, ballots, participations = await stored(dsn, budget_id)
+        latest = set(acknowledged.values())
+        lost = len(latest - receipts_stored)
+        duplicated = (ballots - len(latest)) + (len(acknowledged) - len(latest))
+
+        # pb's own SQL, recorded from pb's engine, replayed by pgbench.
+        clients = min(args.concurrency, 64)
+        scripts = await record(settings, dsn, budget_id, config_hash, recording, clients)
+        if args.scripts is not None:
+            args.scripts.mkdir(parents=True, exist_ok=True)
+            for kind, script in scripts.items():
+                (args.scripts / f"{kind}.sql").write_text(script.text)
+                (args.scripts / f"{kind}.variables").write_text(
+                    "".join(f"{name}={value}\n" for name, value in script.variables.items()))
+        for statement, arguments in scripts["revote"].seed:
+            await admin_on(dsn, statement, *arguments)
+        sql = pgbench(name, scripts["first"], clients=clients, seconds=args.pgbench_seconds)
+        sql_paced = pgbench(name, scripts["first"], clients=clients, seconds=args.pgbench_seconds, rate=offered)
+        sql_revote = pgbench(name, scripts["revote"], clients=clients, seconds=args.pgbench_seconds)
+        sql_full = pgbench(name, scripts["full_tx"], clients=clients, seconds=args.pgbench_seconds)
+
         p50, p99 = percentiles(latencies)
         saturated_p50, saturated_p99 = percentiles(saturated_latencies)
-        print(f"warm-up (not measured): {len(warm_receipts)} ballots, statuses {warm_statuses}")
-        print(f"HTTP saturation (throughput): {saturated_count} ballots acknowledged in {elapsed:.2f} s with "
-              f"{concurrency} in flight, {args.workers} workers (pb serve), access log {'on' if args.access_log else 'off'}; "
-              f"statuses {statuses}; "
-              f"p50 {saturated_p50:.1f} ms, p99 {saturated_p99:.1f} ms (queueing at saturation)")
-        print(f"HTTP paced (latency): {len(paced_receipts)} ballots at a fixed offered rate of {offered:.0f}/s "
+        revote_p50, revote_p99 = percentiles(revote_latencies)
+        full_p50, full_p99 = percentiles(full_latencies)
+        print(f"pb serve, {args.workers} workers, access log on; {args.concurrency} casts in flight at saturation; "
+              f"{durability}; load average before {load_before}, after {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        print(f"warm-up (not measured): {sum(warm_statuses.values())} first casts, statuses {warm_statuses}; "
+              f"full transaction's {sum(full_warm_statuses.values())}, statuses {full_warm_statuses}")
+        print(f"first casts at saturation (throughput): {len(receipts)} in {elapsed:.2f} s, {rate:.0f}/s; statuses "
+              f"{statuses}; p50 {saturated_p50:.1f} ms, p99 {saturated_p99:.1f} ms (queueing at saturation)")
+        print(f"first casts paced (latency): {len(paced_receipts)} at a fixed offered rate of {offered:.0f}/s "
               f"({args.paced_fraction:.0%} of the saturation throughput) in {paced_elapsed:.2f} s; statuses "
-              f"{paced_statuses}; latency from each request's due time; "
-              f"participations {participations}, ballots {ballots}")
+              f"{paced_statuses}; p50 {p50:.1f} ms, p99 {p99:.1f} ms from each request's due time")
+        print(f"revotes at saturation: {len(revote_receipts)} in {revote_elapsed:.2f} s, {revote_rate:.0f}/s; statuses "
+              f"{revote_statuses}; p50 {revote_p50:.1f} ms, p99 {revote_p99:.1f} ms")
+        print(f"first casts with the full transaction, at saturation: {len(full_receipts)} in {full_elapsed:.2f} s, "
+              f"{full_rate:.0f}/s; statuses {full_statuses}; p50 {full_p50:.1f} ms, p99 {full_p99:.1f} ms")
+        print(f"stored: participations {participations}, ballots {ballots}, for {len(acknowledged)} residents "
+              "acknowledged")
         per = 1000 / max(1, measured)
-        print(f"CPU per measured ballot (user + system): pb {cpu_s * per:.2f} ms (server and workers), PostgreSQL "
-              f"{postgres_s * per:.2f} ms, load generator {own_s * per:.2f} ms; {os.cpu_count()} cores")
-        print(f"pgbench, {clients} clients, {args.pgbench_seconds} s a run, the first cast's SQL (the session row, then "
-              f"one autocommitted statement locking the round and inserting); {durability}; load average before "
-              f"{load_before}:")
-        print(f"  simple query protocol (pgbench's default; bare_sql_per_s): {bare_simple.tps:.0f}/s, "
-              f"p50 {bare_simple.p50_ms:.1f} ms, p99 {bare_simple.p99_ms:.1f} ms (at saturation)")
-        print(f"  prepared statements (as pb sends them): {bare_prepared.tps:.0f}/s, p50 {bare_prepared.p50_ms:.1f} ms, "
-              f"p99 {bare_prepared.p99_ms:.1f} ms (at saturation); pb's ratio to it {rate / bare_prepared.tps:.2f}")
-        print(f"  prepared statements paced at pb's offered rate {offered:.0f}/s: p50 {bare_paced.p50_ms:.1f} ms, "
-              f"p99 {bare_paced.p99_ms:.1f} ms")
-        print(f"ballots_per_s={rate:.0f} p50_ms={p50:.1f} p99_ms={p99:.1f} bare_sql_per_s={bare:.0f} "
-              f"ratio={rate / bare:.2f} lost={lost} duplicated={duplicated}")
+        print(f"CPU per first cast (user + system, saturation and paced): pb {cpu_s * per:.2f} ms (server and "
+              f"workers), PostgreSQL {postgres_s * per:.2f} ms, load generator {own_s * per:.2f} ms; "
+              f"{os.cpu_count()} cores")
+        print(f"pb's own SQL (recorded from pb, benchmarks/own_sql.py), pgbench -M prepared, {clients} clients, "
+              f"{args.pgbench_seconds} s a run:")
+        for label, script, result in (("first cast", scripts["first"], sql), ("revote", scripts["revote"], sql_revote),
+                                      ("full transaction", scripts["full_tx"], sql_full)):
+            print(f"  {label} ({script.statements} statements): {result.tps:.0f}/s, p50 {result.p50_ms:.1f} ms, "
+                  f"p99 {result.p99_ms:.1f} ms (at saturation)")
+        print(f"  first cast paced at pb's offered rate {offered:.0f}/s: p50 {sql_paced.p50_ms:.1f} ms, "
+              f"p99 {sql_paced.p99_ms:.1f} ms")
+        print(f"ballots_per_s={rate:.0f} p50_ms={p50:.1f} p99_ms={p99:.1f} own_sql_per_s={sql.tps:.0f} "
+              f"ratio_vs_own_sql={rate / sql.tps:.2f} revote_per_s={revote_rate:.0f} "
+              f"revote_sql_per_s={sql_revote.tps:.0f} revote_ratio_vs_own_sql={revote_rate / sql_revote.tps:.2f} "
+              f"full_tx_per_s={full_rate:.0f} full_tx_sql_per_s={sql_full.tps:.0f} "
+              f"full_tx_ratio_vs_own_sql={full_rate / sql_full.tps:.2f} lost={lost} duplicated={duplicated}")
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+            stop(server)
         await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def admin_on(dsn: str, statement: str, *arguments: object) -> None:
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(statement, *arguments)
+    finally:
+        await connection.close()
 
 
 if __name__ == "__main__":
