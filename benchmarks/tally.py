@@ -1,10 +1,14 @@
 """Benchmark: pb's tallying rules against pabutools on real Pabulib files and a synthetic 1M-voter profile.
 
-Each measurement runs in its own subprocess so that peak memory (ru_maxrss) is its own. Times include
-parsing the file (pb's parser for pb, pabutools' for pabutools); ``tally`` is pb's rule alone. Run from the
-repository root: ``.venv/bin/python benchmarks/tally.py [--quick]``. ``--quick`` skips pabutools' slowest
-runs (Łódź mes-add1, ~33 s) and uses its time recorded in expected.jsonl instead. The last line is
-machine-readable.
+Each measurement runs in its own subprocess so that peak memory (ru_maxrss) is its own. Both sides are timed the
+same way: ``parse`` is reading the file and parsing it (pb's parser for pb, pabutools' for pabutools, each from
+the file's path), ``rule`` the tallying rule alone, ``total`` both. Every ratio is the reference's time over
+pb's (above 1: pb is faster). Run from the repository root: ``.venv/bin/python benchmarks/tally.py [--quick]``.
+``--quick`` does not run pabutools where it is slowest (Łódź mes-add1, ~33 s); the table then shows the time
+recorded in expected.jsonl (measured on another machine) for orientation, and the headline, which holds only
+figures measured in this run, says ``nan`` for what was not measured. The last line is machine-readable:
+``largest_mes_add1_s=... ratio_vs_pabutools=... parse_ratio_vs_pabutools=... rule_ratio_vs_pabutools=...
+greedy_ms=... synthetic_1m_s=... peak_mb=...`` (the ratios on Łódź 2022 with mes-add1, pb's largest file).
 """
 
 from __future__ import annotations
@@ -41,16 +45,15 @@ def _ours(name: str, rule: str) -> dict[str, Any]:
     from ballots.pabulib import parse_pabulib
     from ballots.rules import tally
 
-    text = (PABULIB / name).read_text(encoding="utf-8")
     start = time.perf_counter()
-    instance, profile = parse_pabulib(text)
+    instance, profile = parse_pabulib((PABULIB / name).read_text(encoding="utf-8"))
     parsed = time.perf_counter()
     if rule == "greedy":
         outcome = tally(instance, profile, rule="greedy", compat="pabutools")
     else:
         outcome = tally(instance, profile, rule="equal-shares", completion="add1", compat="pabutools")
     done = time.perf_counter()
-    return {"seconds": done - start, "tally": done - parsed, "selected": len(outcome.selected)}
+    return {"seconds": done - start, "parse": parsed - start, "tally": done - parsed, "selected": len(outcome.selected)}
 
 
 def _reference(name: str, rule: str) -> dict[str, Any]:
@@ -59,6 +62,7 @@ def _reference(name: str, rule: str) -> dict[str, Any]:
 
     start = time.perf_counter()
     instance, profile = pbe.parse_pabulib(str(PABULIB / name))
+    parsed = time.perf_counter()
     sat: Any = pbe.Cost_Sat
     if isinstance(profile, pbe.AbstractCardinalProfile):
         sat = pbe.Additive_Cardinal_Sat
@@ -72,13 +76,12 @@ def _reference(name: str, rule: str) -> dict[str, Any]:
                 )
 
         sat = Positional
-    parsed = time.perf_counter()
     if rule == "greedy":
         outcome = pbr.greedy_utilitarian_welfare(instance, profile, sat_class=sat)
     else:
         outcome = pbr.method_of_equal_shares(instance, profile, sat_class=sat, voter_budget_increment=1)
     done = time.perf_counter()
-    return {"seconds": done - start, "tally": done - parsed, "selected": len(outcome)}
+    return {"seconds": done - start, "parse": parsed - start, "tally": done - parsed, "selected": len(outcome)}
 
 
 def _synthetic() -> dict[str, Any]:
@@ -117,6 +120,7 @@ def _synthetic() -> dict[str, Any]:
     distinct = len({b.choices for b in ballots})
     return {
         "seconds": done - start,
+        "parse": 0.0,
         "tally": done - start,
         "selected": len(outcome.selected),
         "distinct": distinct,
@@ -146,6 +150,15 @@ def _recorded_time(name: str, rule: str) -> float | None:
     return None
 
 
+def _ratio(reference: float | None, ours: float) -> float:
+    """The reference's time over pb's."""
+    return reference / ours if reference is not None and ours > 0 else float("nan")
+
+
+def _seconds(value: float | None, width: int) -> str:
+    return f"{value:{width}.3f}" if value is not None else f"{'-':>{width}}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="skip pabutools' slowest runs")
@@ -154,9 +167,10 @@ def main() -> None:
     if args.child:
         _child(*args.child)
         return
+    print("times in seconds (parse = reading and parsing the file); ratios = pabutools' time / pb's")
     print(
-        f"{'file':58} {'rule':9} {'pb s':>7} {'tally s':>8} {'pb MB':>7}"
-        f" {'ref s':>8} {'ref MB':>7} {'ratio':>7}"
+        f"{'file':58} {'rule':9} {'pb parse':>8} {'pb rule':>8} {'pb total':>8} {'pb MB':>6}"
+        f" {'ref parse':>9} {'ref rule':>8} {'ref total':>9} {'ref MB':>6} {'parse x':>7} {'rule x':>7} {'total x':>7}"
     )
     figures: dict[str, float] = {}
     for name in FILES:
@@ -164,21 +178,30 @@ def main() -> None:
             ours = measure("ours", name, rule)
             ref: dict[str, Any] | None = None
             note = NO_REFERENCE.get((name, rule), "")
+            measured = False
             if not note and args.quick and (name, rule) in SLOW_REFERENCE:
                 recorded = _recorded_time(name, rule)
-                ref, note = {"seconds": recorded, "peak_mb": float("nan")}, "(ref time from expected.jsonl)"
+                ref = {"seconds": None, "parse": None, "tally": recorded, "peak_mb": None}
+                note = "(ref rule time recorded on another machine, expected.jsonl; not in the headline)"
             elif not note:
                 ref = measure("pabutools", name, rule)
-            ratio = ref["seconds"] / ours["seconds"] if ref and ref["seconds"] else float("nan")
-            ref_s = f"{ref['seconds']:8.3f}" if ref else f"{'-':>8}"
-            ref_mb = f"{ref['peak_mb']:7.0f}" if ref else f"{'-':>7}"
+                measured = True
+            ref = ref or {"seconds": None, "parse": None, "tally": None, "peak_mb": None}
+            ratios = {part: _ratio(ref[part], ours[part]) if measured else float("nan")
+                      for part in ("parse", "tally", "seconds")}
+            ref_mb = f"{ref['peak_mb']:6.0f}" if ref["peak_mb"] is not None else f"{'-':>6}"
             print(
-                f"{name:58} {rule:9} {ours['seconds']:7.3f} {ours['tally']:8.4f} {ours['peak_mb']:7.0f}"
-                f" {ref_s} {ref_mb} {ratio:7.1f} {note}",
+                f"{name:58} {rule:9} {ours['parse']:8.3f} {ours['tally']:8.3f} {ours['seconds']:8.3f}"
+                f" {ours['peak_mb']:6.0f} {_seconds(ref['parse'], 9)} {_seconds(ref['tally'], 8)}"
+                f" {_seconds(ref['seconds'], 9)} {ref_mb} {ratios['parse']:7.1f} {ratios['tally']:7.1f}"
+                f" {ratios['seconds']:7.1f} {note}",
                 flush=True,
             )
             if name == LARGEST and rule == "mes-add1":
-                figures["largest_mes_add1_s"], figures["ratio_vs_pabutools"] = ours["seconds"], ratio
+                figures["largest_mes_add1_s"] = ours["seconds"]
+                figures["ratio_vs_pabutools"] = ratios["seconds"]
+                figures["parse_ratio_vs_pabutools"] = ratios["parse"]
+                figures["rule_ratio_vs_pabutools"] = ratios["tally"]
             if name == LARGEST and rule == "greedy":
                 figures["greedy_ms"] = ours["tally"] * 1000
     synthetic = measure("synthetic")
@@ -190,6 +213,8 @@ def main() -> None:
     print(
         f"largest_mes_add1_s={figures['largest_mes_add1_s']:.3f}"
         f" ratio_vs_pabutools={figures['ratio_vs_pabutools']:.1f}"
+        f" parse_ratio_vs_pabutools={figures['parse_ratio_vs_pabutools']:.1f}"
+        f" rule_ratio_vs_pabutools={figures['rule_ratio_vs_pabutools']:.1f}"
         f" greedy_ms={figures['greedy_ms']:.1f} synthetic_1m_s={synthetic['seconds']:.2f}"
         f" peak_mb={synthetic['peak_mb']:.0f}"
     )
