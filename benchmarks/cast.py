@@ -66,15 +66,15 @@ import pb.voting.service  # noqa: E402
 from pb.app import create_app  # noqa: E402
 from pb.auth.identity import IdentityClaims  # noqa: E402
 from pb.auth.sessions import open_session  # noqa: E402
-from pb.db import create_engine, create_sessionmaker  # noqa: E402
+from pb.core.db import create_engine, create_sessionmaker  # noqa: E402
+from pb.core.migrate import upgrade  # noqa: E402
+from pb.core.models import Budget, Phase  # noqa: E402
+from pb.core.settings import Settings  # noqa: E402
 from pb.demo.tuusula import DEMO_ACTOR, load_tuusula  # noqa: E402
-from pb.migrate import upgrade  # noqa: E402
-from pb.models import Budget, Phase  # noqa: E402
+from pb.lifecycle.phases import transition  # noqa: E402
 from pb.projects.schemas import ProjectCreate  # noqa: E402
 from pb.projects.service import add_project  # noqa: E402
-from pb.rounds.phases import transition  # noqa: E402
 from pb.rounds.service import get_round  # noqa: E402
-from pb.settings import Settings  # noqa: E402
 
 ADMIN_URL = os.environ.get("PB_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 BUDGET_SLUG = "luonto-ja-liikunta"

@@ -45,9 +45,9 @@ def synthetic(n: int) -> tuple[dict[str, Any], list[list[str]], pd.DataFrame]:
 
 
 def run_pb(out: Path) -> float:
-    from pb.results.export_data import BudgetData, anonymise
-    from pb.results.pabulib_export import write_pb
-    from pb.results.table_export import write_tables
+    from pb.research.export_data import BudgetData, anonymise
+    from pb.research.pabulib_export import write_pb
+    from pb.research.table_export import write_tables
 
     spec, ballots, voters = synthetic(BALLOTS)
     outcome = {"projects": [{"code": p["code"], "cost": p["cost"], "support": 0, "status": "not-funded",

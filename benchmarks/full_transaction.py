@@ -17,10 +17,10 @@ from litestar import Litestar
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pb.voting.service
-from pb.accesslog import uvicorn_log_config
 from pb.asgi import create as create_pb
-from pb.serve import serve
-from pb.settings import Settings
+from pb.cli.workers import serve
+from pb.core.settings import Settings
+from pb.http.accesslog import uvicorn_log_config
 
 
 def without_first_cast() -> None:

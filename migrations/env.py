@@ -9,9 +9,9 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import pb.app  # noqa: F401  (imports every slice, so every table is on SQLModel.metadata)
-from pb.db import create_engine
-from pb.migrate import include_name
-from pb.settings import Settings
+from pb.core.db import create_engine
+from pb.core.migrate import include_name
+from pb.core.settings import Settings
 
 config = context.config
 target_metadata = SQLModel.metadata

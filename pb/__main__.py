@@ -1,5 +1,5 @@
 """``python -m pb``: the ``pb`` command line."""
 
-from pb.cli import main
+from pb.cli.main import main
 
 main()

@@ -8,7 +8,6 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from logging.handlers import QueueHandler, QueueListener
-from typing import Any
 
 from litestar import Litestar
 from litestar.datastructures import State
@@ -16,36 +15,33 @@ from litestar.di import Provide
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
-from litestar.types import GetLogger, Message, Receive, Scope, Send
+from litestar.types import GetLogger
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pb import __version__
+from pb.audit.routes import AuditController, CastEventController
 from pb.budgets.routes import BudgetController
-from pb.db import create_engine, create_sessionmaker
-from pb.dependencies import Clock, provide_db_session, provide_now, provide_settings, system_clock
-from pb.errors import EXCEPTION_HANDLERS
-from pb.health import health
+from pb.core.clock import Clock, system_clock
+from pb.core.db import create_engine, create_sessionmaker
+from pb.core.settings import Settings
+from pb.http.dependencies import provide_db_session, provide_now, provide_settings
+from pb.http.health import health
+from pb.http.problems import EXCEPTION_HANDLERS
+from pb.http.security import security_headers
+from pb.lifecycle.routes import TransitionController
+from pb.lifecycle.scheduler import run_schedule
 from pb.municipalities.routes import MunicipalityController
 from pb.networks.routes import NetworkController
 from pb.projects.routes import ProjectController
 from pb.proposals.discussion_routes import AnswerController, DiscussionController
 from pb.proposals.review_routes import DeliberationRoundController, ModerationController, ReviewController
 from pb.proposals.routes import ProposalController
-from pb.results.routes import AuditController, ImplementationController, ResultsController
+from pb.research.routes import ResearchController
+from pb.results.routes import ImplementationController, ResultsController
 from pb.rounds.routes import RoundController
-from pb.scheduler import run_schedule
-from pb.settings import Settings
 from pb.signin.setup import attach_signin, signin_handlers
-from pb.voting.routes import BoardController, CastEventController, VotingController
+from pb.voting.routes import BoardController, VotingController
 from pb.web import template_config, web_handlers
-
-SECURITY_HEADERS = [
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
-    (b"cache-control", b"no-store"),
-]
 
 
 def create_app(
@@ -81,11 +77,13 @@ def create_app(
 
     app = Litestar(
         route_handlers=[
-            health, MunicipalityController, NetworkController, RoundController, BudgetController, ProjectController,
+            health, MunicipalityController, NetworkController, RoundController, TransitionController, BudgetController,
+            ProjectController,
             ProposalController, DiscussionController, AnswerController, ReviewController, DeliberationRoundController,
             ModerationController,
-            VotingController, BoardController, CastEventController,
-            ResultsController, AuditController, ImplementationController,
+            VotingController, BoardController,
+            ResultsController, ResearchController, ImplementationController,
+            AuditController, CastEventController,
             *signin_handlers(settings),
             *web_handlers(),
         ],
@@ -141,22 +139,6 @@ class ProcessLoggingConfig(LoggingConfig):
                 atexit.unregister(listener.stop)
         return super().configure()
 
-
-def security_headers(app: Any) -> Any:
-    """Add headers that make browsers treat API answers as inert data."""
-
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {name.lower() for name, _ in headers}
-                headers.extend(h for h in SECURITY_HEADERS if h[0] not in present)
-                message["headers"] = headers
-            await send(message)
-
-        await app(scope, receive, send_with_headers)
-
-    return middleware
 
 
 logging.getLogger("pb").addHandler(logging.NullHandler())

@@ -7,7 +7,7 @@ import gc
 from litestar import Litestar
 
 from pb.app import create_app
-from pb.settings import Settings
+from pb.core.settings import Settings
 
 
 def create() -> Litestar:

@@ -24,10 +24,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pb.app import create_app
 from pb.auth.tokens import issue_token
-from pb.db import create_engine, create_sessionmaker
-from pb.migrate import upgrade
-from pb.models import Role
-from pb.settings import Settings
+from pb.core.db import create_engine, create_sessionmaker
+from pb.core.migrate import upgrade
+from pb.core.models import Role
+from pb.core.settings import Settings
 from tests.ci import unavailable
 
 POSTGRES_URL = os.environ.get("PB_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
@@ -37,7 +37,7 @@ TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256-0123456789"
 
 @pytest.fixture(autouse=True, scope="session")
 def development_keys_outside_the_checkout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Settings made in development keep their signing keys (pb.settings.kept_key): in a test run, not in the
+    """Settings made in development keep their signing keys (pb.core.settings.kept_key): in a test run, not in the
     checkout's var/."""
     before = os.environ.get("PB_DEV_KEYS_DIR")
     os.environ["PB_DEV_KEYS_DIR"] = str(tmp_path_factory.mktemp("dev-keys"))

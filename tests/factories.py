@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
-from pb.db import create_sessionmaker
+from pb.core.db import create_sessionmaker
+from pb.core.models import Budget, Network
 from pb.demo.tuusula import DEMO_ACTOR, load_tuusula
-from pb.models import Budget, Network
 from pb.municipalities.schemas import MunicipalityCreate
 from pb.municipalities.service import create_municipality
 

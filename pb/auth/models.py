@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
-from pb.models import utc_column
+from pb.core.models import utc_column
 
 
 class ResidentSession(SQLModel, table=True):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pb.errors import Forbidden
-from pb.models import Role
+from pb.core.errors import Forbidden
+from pb.core.models import Role
 
 
 @dataclass(frozen=True, slots=True)

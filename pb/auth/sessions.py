@@ -11,13 +11,13 @@ import jwt
 from sqlalchemy import bindparam, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb import audit
+from pb.audit import log as audit
 from pb.auth.identity import IdentityClaims, Resident, person_key
 from pb.auth.models import ResidentSession
 from pb.auth.principal import Principal, ensure_admin
 from pb.auth.signing import signing_key, verifying_keys
-from pb.errors import NotFound, Unauthorized
-from pb.settings import Settings
+from pb.core.errors import NotFound, Unauthorized
+from pb.core.settings import Settings
 
 TOKEN_TYPE = "at+jwt"  # noqa: S105 (a media type, not a secret)
 LEEWAY_S = 30

@@ -9,8 +9,8 @@ from functools import lru_cache
 
 from cryptography.hazmat.primitives import serialization
 
-from pb.keys import PrivateKey, PublicKey, algorithm_of, load_private_key, load_public_key
-from pb.settings import Settings
+from pb.core.keys import PrivateKey, PublicKey, algorithm_of, load_private_key, load_public_key
+from pb.core.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,9 +9,9 @@ import jwt
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb.auth.principal import Principal
-from pb.errors import InvalidInput, NotFound, Unauthorized
-from pb.models import ApiToken, Municipality, Network, Role
-from pb.settings import Settings
+from pb.core.errors import InvalidInput, NotFound, Unauthorized
+from pb.core.models import ApiToken, Municipality, Network, Role
+from pb.core.settings import Settings
 
 ALGORITHM = "HS256"
 TOKEN_TYPE = "at+jwt"  # noqa: S105 (a JWT type, not a secret)

@@ -10,7 +10,7 @@ from litestar.params import FromPath, JSONBody
 
 from pb.budgets import service
 from pb.budgets.schemas import BudgetCreate, BudgetPublic, BudgetUpdate
-from pb.dependencies import Caller, DbSession, Now, provide_principal
+from pb.http.dependencies import Caller, DbSession, Now, provide_principal
 from pb.rounds.service import get_round
 
 AUTH = {"principal": Provide(provide_principal)}

@@ -7,8 +7,8 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from pb.models import BallotFormat
-from pb.schemas import Input, LocalizedName, Output, Slug
+from pb.core.models import BallotFormat
+from pb.core.schemas import Input, LocalizedName, Output, Slug
 
 MAX_AMOUNT = 10**13
 """A hundred billion euros in cents: far above any municipal budget, far below integer limits."""

@@ -11,11 +11,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ballots import rules
 from ballots.tiebreak import UnknownTieBreak
-from pb import audit
+from pb.audit import log as audit
 from pb.auth.principal import Principal, ensure_manages_municipality
 from pb.budgets.schemas import BudgetCreate, BudgetUpdate
-from pb.errors import AlreadyExists, InvalidInput, NotFound, RoundFrozen
-from pb.models import BallotFormat, BallotProject, Budget, BudgetRound, Network, NetworkKind
+from pb.core.errors import AlreadyExists, InvalidInput, NotFound, RoundFrozen
+from pb.core.models import BallotFormat, BallotProject, Budget, BudgetRound, Network, NetworkKind
 from pb.results.counting import VOTE_TYPES
 from pb.rounds.service import lock_round
 

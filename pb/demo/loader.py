@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb import audit
+from pb.audit import log as audit
+from pb.core.models import BudgetRound
+from pb.core.settings import Settings
 from pb.demo.round_2027 import load_round_2027
 from pb.demo.tuusula import DEMO_ACTOR, ROUND_2027, find_round, load_municipality
-from pb.models import BudgetRound
-from pb.settings import Settings
 
 HISTORY_DAYS = 500
 """The municipality joined pb this long before now, before its first round here."""

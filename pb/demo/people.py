@@ -15,10 +15,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb.auth.identity import IdentityClaims, person_key
 from pb.auth.sessions import open_session
+from pb.core.models import Role
+from pb.core.settings import Settings
 from pb.devidp.persons import BY_ID, SUBSTANTIAL, make_hetu
-from pb.models import Role
 from pb.proposals.participants import Participant, author_key
-from pb.settings import Settings
 
 ISSUER = "https://demo.pb.invalid"
 """Only the identity code goes into the person key; the issuer is recorded nowhere."""

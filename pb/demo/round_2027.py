@@ -17,11 +17,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from pb.auth.principal import Principal
 from pb.budgets.schemas import BudgetCreate, BudgetUpdate
 from pb.budgets.service import create_budget, update_budget
+from pb.core.models import BallotFormat, Budget, BudgetRound, Municipality, Phase, Role
+from pb.core.schemas import LocalizedName
+from pb.core.settings import Settings
 from pb.demo import proposals_2027
 from pb.demo.people import DemoResident, dev_person, neighbours
 from pb.demo.proposals_2027 import Idea
 from pb.demo.tuusula import DEMO_ACTOR, create_network_round
-from pb.models import BallotFormat, Budget, BudgetRound, Municipality, Phase, Role
+from pb.lifecycle.phases import transition
 from pb.proposals import discussion, reviews, support, volunteers
 from pb.proposals.advancement import close_stage
 from pb.proposals.deliberation_schemas import (
@@ -39,10 +42,7 @@ from pb.proposals.schemas import ProposalCreate, ProposalUpdate
 from pb.proposals.service import submit_proposal, update_proposal
 from pb.proposals.stages import create_stage
 from pb.proposals.text import Texts, Titles
-from pb.rounds.phases import transition
 from pb.rounds.schemas import Schedule
-from pb.schemas import LocalizedName
-from pb.settings import Settings
 
 Clock = Callable[[float], datetime]
 

@@ -13,18 +13,18 @@ from datetime import UTC, datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb import audit
+from pb.audit import log as audit
 from pb.auth.principal import Principal
 from pb.budgets.schemas import BudgetCreate
 from pb.budgets.service import create_budget
-from pb.models import BallotFormat, BudgetRound, Municipality, Network, NetworkKind, Role
+from pb.core.models import BallotFormat, BudgetRound, Municipality, Network, NetworkKind, Role
+from pb.core.schemas import LocalizedName
 from pb.municipalities.schemas import MunicipalityCreate
 from pb.municipalities.service import create_municipality
 from pb.networks.schemas import NetworkCreate
 from pb.networks.service import create_network
 from pb.rounds.schemas import RoundCreate, Schedule
 from pb.rounds.service import create_round
-from pb.schemas import LocalizedName
 
 DEMO_ACTOR = Principal(subject="demo-loader", role=Role.ADMIN)
 ROUND_2027 = "tuusula-2027"

@@ -15,9 +15,9 @@ import httpx
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from pb.core.errors import InvalidInput, PbError
+from pb.core.settings import DEV_IDP_PATH, Settings
 from pb.devidp.persons import DevPerson, find_person
-from pb.errors import InvalidInput, PbError
-from pb.settings import DEV_IDP_PATH, Settings
 
 CODE_TTL_S = 60
 ID_TOKEN_TTL_S = 300

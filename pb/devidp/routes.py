@@ -14,10 +14,10 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect
 
-from pb.dependencies import Now
+from pb.core.settings import DEV_IDP_PATH
 from pb.devidp.persons import GENERATED_MAX, GENERATED_PREFIX, PERSONS
 from pb.devidp.provider import DevIdentityProvider
-from pb.settings import DEV_IDP_PATH
+from pb.http.dependencies import Now
 
 DevIdp = NamedDependency[DevIdentityProvider]
 

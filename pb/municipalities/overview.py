@@ -9,8 +9,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb.budgets.service import list_budgets
-from pb.errors import NotFound
-from pb.models import Budget, BudgetRound, Municipality, Network, Phase, RoundPhase
+from pb.core.errors import NotFound
+from pb.core.models import Budget, BudgetRound, Municipality, Network, Phase, RoundPhase
 from pb.networks.service import list_networks
 from pb.rounds.service import windows_of
 

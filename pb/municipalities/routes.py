@@ -8,8 +8,8 @@ from litestar import Controller, get, post
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
-from pb.dependencies import Caller, DbSession, Now, provide_principal
-from pb.models import Municipality
+from pb.core.models import Municipality
+from pb.http.dependencies import Caller, DbSession, Now, provide_principal
 from pb.municipalities import service
 from pb.municipalities.schemas import MunicipalityCreate, MunicipalityPublic
 

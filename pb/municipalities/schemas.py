@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from pb.schemas import Input, Language, LocalizedName, Output, Slug
+from pb.core.schemas import Input, Language, LocalizedName, Output, Slug
 
 MunicipalityCode = Annotated[str, StringConstraints(pattern=r"^\d{3}$")]
 RESERVED_SLUGS = frozenset({

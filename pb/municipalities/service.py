@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb import audit
+from pb.audit import log as audit
 from pb.auth.principal import Principal, ensure_admin
-from pb.errors import AlreadyExists, NotFound
-from pb.models import Municipality
+from pb.core.errors import AlreadyExists, NotFound
+from pb.core.models import Municipality
 from pb.municipalities.schemas import MunicipalityCreate
 
 

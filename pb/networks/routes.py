@@ -8,7 +8,7 @@ from litestar import Controller, get, patch, post
 from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from pb.dependencies import Caller, DbSession, Now, provide_principal
+from pb.http.dependencies import Caller, DbSession, Now, provide_principal
 from pb.networks import service
 from pb.networks.schemas import NetworkCreate, NetworkPublic, NetworkUpdate
 

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from pydantic import Field, model_validator
 
-from pb.models import NetworkKind
-from pb.schemas import District, Input, LocalizedName, LocalizedText, Name, Output, PostalCode, Slug
+from pb.core.models import NetworkKind
+from pb.core.schemas import District, Input, LocalizedName, LocalizedText, Name, Output, PostalCode, Slug
 
 
 class Coordinator(Input):

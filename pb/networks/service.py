@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb import audit
+from pb.audit import log as audit
 from pb.auth.principal import Principal, ensure_coordinates_network, ensure_manages_municipality
-from pb.errors import AlreadyExists, Forbidden, InvalidInput, NotFound, RoundFrozen
-from pb.models import Budget, BudgetRound, Network, NetworkKind, Phase, Role
+from pb.core.errors import AlreadyExists, Forbidden, InvalidInput, NotFound, RoundFrozen
+from pb.core.models import Budget, BudgetRound, Network, NetworkKind, Phase, Role
 from pb.municipalities.service import get_municipality
 from pb.networks.schemas import NetworkCreate, NetworkUpdate
 

@@ -8,7 +8,7 @@ from litestar import Controller, delete, get, patch, post
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
-from pb.dependencies import Caller, DbSession, Now, provide_principal
+from pb.http.dependencies import Caller, DbSession, Now, provide_principal
 from pb.projects import service
 from pb.projects.schemas import ProjectCreate, ProjectPublic, ProjectUpdate
 

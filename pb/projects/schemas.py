@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from pb.budgets.schemas import MAX_AMOUNT
-from pb.schemas import Input, LocalizedName, LocalizedText, Output
+from pb.core.schemas import Input, LocalizedName, LocalizedText, Output
 
 ProjectCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")]
 

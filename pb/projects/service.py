@@ -8,11 +8,11 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb import audit
+from pb.audit import log as audit
 from pb.auth.principal import Principal, ensure_manages_municipality
 from pb.budgets.service import get_budget
-from pb.errors import AlreadyExists, NotFound, RoundFrozen
-from pb.models import BallotProject, Budget
+from pb.core.errors import AlreadyExists, NotFound, RoundFrozen
+from pb.core.models import BallotProject, Budget
 from pb.projects.schemas import ProjectCreate, ProjectUpdate
 from pb.rounds.service import lock_round
 

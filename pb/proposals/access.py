@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb.auth.principal import Principal, ensure_coordinates_network, ensure_manages_municipality
-from pb.errors import Forbidden
-from pb.models import Role
+from pb.core.errors import Forbidden
+from pb.core.models import Role
 from pb.proposals.models import Proposal
 from pb.proposals.service import round_of
 

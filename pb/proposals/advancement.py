@@ -19,9 +19,9 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb import audit
+from pb.audit import log as audit
 from pb.auth.principal import Principal, ensure_manages_municipality
-from pb.errors import Conflict, PhaseConflict, RoundFrozen
+from pb.core.errors import Conflict, PhaseConflict, RoundFrozen
 from pb.projects.schemas import ProjectCreate
 from pb.projects.service import add_project
 from pb.proposals.models import AdvancementDecision, DeliberationRound, Feasibility, Proposal, ProposalStatus

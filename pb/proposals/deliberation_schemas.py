@@ -10,9 +10,9 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, AwareDatetime, Field, model_validator
 
 from pb.budgets.schemas import MAX_AMOUNT
+from pb.core.schemas import Input, LocalizedName, Output
 from pb.proposals.models import Feasibility, ReportOutcome
 from pb.proposals.text import Line, LongText, Message, Reason, Texts, Titles
-from pb.schemas import Input, LocalizedName, Output
 
 
 class AdvancementRule(Input):

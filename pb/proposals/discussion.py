@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb import audit
+from pb.audit import log as audit
 from pb.auth.principal import Principal, ensure_manages_municipality
-from pb.errors import Conflict, Forbidden, InvalidInput, NotFound
+from pb.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pb.proposals.deliberation_schemas import AnswerCreate, CommentCreate, CommentPublic, QuestionCreate
 from pb.proposals.models import CommentKind, Proposal, ProposalComment, ProposalStatus
 from pb.proposals.participants import Participant, public_label

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from litestar import Controller, delete, get, post
 from litestar.params import FromPath, JSONBody
 
-from pb.dependencies import Caller, DbSession, Now
+from pb.http.dependencies import Caller, DbSession, Now
 from pb.proposals import discussion, moderation, support, volunteers
 from pb.proposals.deliberation_schemas import (
     Ack,

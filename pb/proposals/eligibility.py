@@ -11,8 +11,8 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb.errors import Forbidden
-from pb.models import Budget, BudgetRound, Municipality, Network, Phase
+from pb.core.errors import Forbidden
+from pb.core.models import Budget, BudgetRound, Municipality, Network, Phase
 from pb.proposals.participants import Participant
 from pb.rounds.service import windows_of
 from pb.voting.eligibility import judge

@@ -14,10 +14,10 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb import audit
+from pb.audit import log as audit
 from pb.auth.principal import Principal, ensure_manages_municipality
-from pb.errors import Conflict, Forbidden, InvalidInput, NotFound
-from pb.models import Role
+from pb.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from pb.core.models import Role
 from pb.proposals.access import ensure_moderates
 from pb.proposals.deliberation_schemas import ReportCreate, ReportState, ResolveRequest
 from pb.proposals.discussion import get_comment

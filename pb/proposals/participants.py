@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from pb.auth.principal import Principal
-from pb.models import Role
+from pb.core.models import Role
 from pb.voting.eligibility import VoterClaims
 
 AUTHOR_KEY_CONTEXT = "pb/proposal-author/v1:"

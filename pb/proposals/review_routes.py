@@ -8,7 +8,7 @@ from typing import Annotated
 from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from pb.dependencies import Caller, DbSession, Now
+from pb.http.dependencies import Caller, DbSession, Now
 from pb.proposals import advancement, moderation, reviews, service, stages
 from pb.proposals.deliberation_schemas import (
     AdvancementPublic,

@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb import audit
+from pb.audit import log as audit
 from pb.auth.principal import Principal
-from pb.errors import Conflict, InvalidInput, PhaseConflict
-from pb.models import Phase
+from pb.core.errors import Conflict, InvalidInput, PhaseConflict
+from pb.core.models import Phase
 from pb.proposals.access import ensure_reviews, reviewer_label
 from pb.proposals.deliberation_schemas import MergeRequest, ReviewCreate, SplitRequest
 from pb.proposals.models import Proposal, ProposalAuthor, ProposalReview, ProposalStatus, ProposalSupport

@@ -8,7 +8,8 @@ from typing import Annotated
 from litestar import Controller, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from pb.dependencies import DbSession, Now
+from pb.core.schemas import Language
+from pb.http.dependencies import DbSession, Now
 from pb.proposals import moderation, search, service
 from pb.proposals.dependencies import PARTICIPANT, Who
 from pb.proposals.models import ProposalStatus
@@ -20,7 +21,6 @@ from pb.proposals.schemas import (
     ProposalUpdate,
     VersionPublic,
 )
-from pb.schemas import Language
 
 Lat = Annotated[float | None, QueryParameter(ge=-90, le=90)]
 Lon = Annotated[float | None, QueryParameter(ge=-180, le=180)]

@@ -7,8 +7,8 @@ from datetime import datetime
 from pydantic import Field, model_validator
 
 from pb.budgets.schemas import MAX_AMOUNT
+from pb.core.schemas import Input, Output
 from pb.proposals.text import Line, Reason, Texts, Theme, Titles
-from pb.schemas import Input, Output
 
 # A point must fall in or near Finland (mainland, Åland and the sea areas around them).
 LAT_RANGE = (59.0, 70.5)

@@ -25,9 +25,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
-from pb.errors import InvalidInput
+from pb.core.errors import InvalidInput
+from pb.core.schemas import Language
 from pb.proposals.models import Proposal, ProposalStatus
-from pb.schemas import Language
 
 CONFIGS: dict[str, str] = {"fi": "finnish", "sv": "swedish", "en": "english"}
 _WORD = re.compile(r"\w+", re.UNICODE)

@@ -10,8 +10,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb.budgets.service import get_budget
-from pb.errors import Conflict, Forbidden, InvalidInput, NotFound, PhaseConflict
-from pb.models import Budget, BudgetRound, Network, Phase, Role
+from pb.core.errors import Conflict, Forbidden, InvalidInput, NotFound, PhaseConflict
+from pb.core.models import Budget, BudgetRound, Network, Phase, Role
 from pb.proposals.eligibility import ensure_may_take_part
 from pb.proposals.models import Proposal, ProposalAuthor, ProposalStatus, ProposalSupport, ProposalVersion
 from pb.proposals.participants import Participant, public_label

@@ -9,10 +9,10 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb import audit
+from pb.audit import log as audit
 from pb.auth.principal import Principal, ensure_manages_municipality
-from pb.errors import Conflict, InvalidInput, NotFound, PhaseConflict
-from pb.models import BudgetRound, Phase
+from pb.core.errors import Conflict, InvalidInput, NotFound, PhaseConflict
+from pb.core.models import BudgetRound, Phase
 from pb.proposals.deliberation_schemas import StageCreate, StageUpdate
 from pb.proposals.models import DeliberationRound
 from pb.rounds.service import get_round, lock_round

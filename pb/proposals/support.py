@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb.errors import Conflict, Forbidden, NotFound
+from pb.core.errors import Conflict, Forbidden, NotFound
 from pb.proposals.deliberation_schemas import SupportPublic
 from pb.proposals.eligibility import ensure_may_take_part
 from pb.proposals.models import ProposalStatus, ProposalSupport

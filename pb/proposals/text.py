@@ -19,7 +19,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, StringConstraints, model_validator
 
-from pb.schemas import Input
+from pb.core.schemas import Input
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f]")

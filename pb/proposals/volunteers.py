@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb.errors import AlreadyExists, Conflict, Forbidden, NotFound
+from pb.core.errors import AlreadyExists, Conflict, Forbidden, NotFound
 from pb.proposals.access import ensure_reviews
 from pb.proposals.deliberation_schemas import VolunteerCreate, VolunteerPublic, VolunteerSummary
 from pb.proposals.eligibility import ensure_may_take_part

@@ -1,1 +1,1 @@
-"""Results: tally on close, signed manifests, verification, public results, exports, implementation."""
+"""Results: tally on close, signed manifests, verification, public results and charts, implementation."""

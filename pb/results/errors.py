@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pb.errors import Conflict, Forbidden
+from pb.core.errors import Conflict
 
 
 class BallotSetChanged(Conflict):
@@ -23,11 +23,6 @@ class ResultNotReady(Conflict):
 class ResultsNotPublished(Conflict):
     code = "results_not_published"
     title = "The round's results are not published yet"
-
-
-class ExportNotAllowed(Forbidden):
-    code = "export_not_allowed"
-    title = "Exports are for researchers after publication"
 
 
 class SigningKeyMissing(Conflict):

@@ -10,10 +10,10 @@ from datetime import date, datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb import audit
+from pb.audit import log as audit
 from pb.auth.principal import Principal, ensure_coordinates_network, ensure_manages_municipality
-from pb.errors import InvalidInput, NotFound
-from pb.models import BallotProject, Budget, BudgetRound
+from pb.core.errors import InvalidInput, NotFound
+from pb.core.models import BallotProject, Budget, BudgetRound
 from pb.proposals.models import VolunteerOffer
 from pb.results.errors import ResultsNotPublished
 from pb.results.models import BudgetResult, ImplementationUpdate, ProgressStatus, ResultStatus, VolunteerNotice

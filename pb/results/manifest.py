@@ -12,14 +12,14 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb.errors import NotFound
-from pb.models import BudgetRound, Municipality
+from pb.core.errors import NotFound
+from pb.core.models import BudgetRound, Municipality
+from pb.core.settings import Settings
 from pb.results.counting import canonical_json
 from pb.results.errors import ResultsNotPublished
 from pb.results.models import BudgetResult, ResultStatus
 from pb.results.signing import jwks, manifest_key, sign_detached
 from pb.results.tally import frozen_config, results_of_round
-from pb.settings import Settings
 
 FORMAT = "pb-result-manifest/1"
 KEYS_PATH = "/.well-known/pb-keys.json"

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from pb.models import JSONType, utc_column
+from pb.core.models import JSONType, utc_column
 
 
 class ResultStatus(StrEnum):

@@ -8,8 +8,8 @@ from typing import Any
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb.errors import NotFound
-from pb.models import BallotProject, Budget
+from pb.core.errors import NotFound
+from pb.core.models import BallotProject, Budget
 from pb.results.counting import reason_code
 from pb.results.errors import ResultsNotPublished
 from pb.results.models import BudgetResult, ResultStatus

@@ -1,40 +1,32 @@
-"""HTTP routes of the results slice: tally, confirm, publish, manifest and keys, public results and charts,
-research exports, the audit log and implementation progress."""
+"""HTTP routes of the results slice: tally, confirm, publish, manifest and keys, public results and charts, and
+implementation progress."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from litestar import Controller, Request, Response, get, post, put
-from litestar.datastructures import State
-from litestar.di import NamedDependency, Provide
+from litestar import Controller, Response, get, post
+from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from pb.auth.principal import Principal
-from pb.dependencies import (
-    SESSION_COOKIE,
+from pb.http.dependencies import (
     AppSettings,
     Caller,
     DbSession,
     Now,
     Voter,
-    bearer_token,
     provide_principal,
     provide_resident,
 )
+from pb.http.media import SVG
 from pb.i18n.translator import translator
 from pb.proposals.participants import author_key
-from pb.results import audit_log, charts, implementation, research, tally
+from pb.results import charts, implementation, tally
 from pb.results.manifest import KEYS_PATH, published_keys, round_manifest
 from pb.results.public import PublicResult, published_result
 from pb.results.schemas import (
-    AuditEntry,
-    AuditPage,
-    AuditVerdict,
     NoticePublic,
-    PolicyPublic,
-    PolicyUpdate,
     ProgressCreate,
     ProgressPublic,
     ProjectOutcome,
@@ -45,17 +37,6 @@ from pb.results.schemas import (
 
 AUTH = {"principal": Provide(provide_principal)}
 Language = Literal["fi", "sv", "en"]
-MaybeCaller = NamedDependency[Principal | None]
-SVG = "image/svg+xml"
-
-
-async def provide_optional_principal(
-    request: Request[Any, Any, Any], state: State, settings: AppSettings, now: Now
-) -> Principal | None:
-    """The caller when credentials are sent, else None (public exports need none)."""
-    if bearer_token(request) is None and request.cookies.get(SESSION_COOKIE) is None:
-        return None
-    return await provide_principal(request, state, settings, now)
 
 
 def _view(v: PublicResult) -> PublicResultView:
@@ -138,45 +119,6 @@ class ResultsController(Controller):
     async def keys(self, db_session: DbSession, settings: AppSettings) -> dict[str, Any]:
         """Every municipality's public keys for result manifests (JWKS; each key names its municipality)."""
         return await published_keys(db_session, settings=settings)
-
-    @put("/rounds/{round_id:int}/results-policy", dependencies=AUTH)
-    async def policy(
-        self, db_session: DbSession, round_id: FromPath[int], data: JSONBody[PolicyUpdate], principal: Caller,
-        now: Now,
-    ) -> PolicyPublic:
-        policy = await research.set_policy(db_session, round_id=round_id, **data.model_dump(), actor=principal,
-                                           now=now)
-        return PolicyPublic.model_validate(policy)
-
-    @get("/budgets/{budget_id:int}/export", dependencies={"caller": Provide(provide_optional_principal)})
-    async def export(
-        self, db_session: DbSession, budget_id: FromPath[int], caller: MaybeCaller, now: Now,
-        format: FromQuery[str] = "pb", table: FromQuery[str] = "ballots",
-    ) -> Response[bytes]:
-        """An anonymised research export of a published budget: .pb, or one table as CSV or Parquet."""
-        name, content = await research.export_file(db_session, budget_id=budget_id, fmt=format, table=table,
-                                                   principal=caller, now=now)
-        return Response(content, media_type=research.MEDIA[format],
-                        headers={"content-disposition": f'attachment; filename="{name}"'})
-
-
-class AuditController(Controller):
-    tags = ("audit",)
-    dependencies = AUTH
-
-    @get("/audit")
-    async def entries(
-        self, db_session: DbSession, principal: Caller, offset: FromQuery[int] = 0, limit: FromQuery[int] = 100
-    ) -> AuditPage:
-        limit, offset = max(1, min(limit, 500)), max(0, offset)
-        rows, total = await audit_log.page(db_session, principal=principal, offset=offset, limit=limit)
-        return AuditPage(entries=[AuditEntry.model_validate(r) for r in rows], offset=offset, limit=limit, total=total)
-
-    @get("/audit/verify")
-    async def verify(self, db_session: DbSession, principal: Caller) -> AuditVerdict:
-        problems, total = await audit_log.verify(db_session, principal=principal)
-        return AuditVerdict(intact=not problems, entries=total,
-                            problems=[{"seq": p.seq, "problem": p.problem} for p in problems])
 
 
 class ImplementationController(Controller):

@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from pb.core.schemas import Input, LocalizedText, Output
 from pb.results.models import ProgressStatus
-from pb.schemas import Input, LocalizedText, Output
 
 
 class ResultPublic(Output):
@@ -63,19 +63,6 @@ class PublishRequest(Input):
     """Publish although the budget has fewer ballots than the round's minimum (SECURITY.md N5)."""
 
 
-class PolicyUpdate(Input):
-    public_exports: bool = False
-    min_ballot_class: int = Field(default=10, ge=2, le=1000)
-    min_table_cell: int = Field(default=5, ge=2, le=1000)
-
-
-class PolicyPublic(Output):
-    round_id: int
-    public_exports: bool
-    min_ballot_class: int
-    min_table_cell: int
-
-
 class ProgressCreate(Input):
     status: ProgressStatus
     percent: int = Field(default=0, ge=0, le=100)
@@ -108,27 +95,3 @@ class NoticePublic(Output):
     project_id: int
     update_id: int
     created_at: datetime
-
-
-class AuditEntry(Output):
-    seq: int
-    at: datetime
-    actor: str
-    action: str
-    target: str
-    details: dict[str, Any]
-    prev_hash: str
-    hash: str
-
-
-class AuditPage(Output):
-    entries: list[AuditEntry]
-    offset: int
-    limit: int
-    total: int
-
-
-class AuditVerdict(Output):
-    intact: bool
-    entries: int
-    problems: list[dict[str, Any]]

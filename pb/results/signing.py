@@ -24,9 +24,9 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm
 
-from pb.keys import PrivateKey, PublicKey, algorithm_of, load_private_key, load_public_key
+from pb.core.keys import PrivateKey, PublicKey, algorithm_of, load_private_key, load_public_key
+from pb.core.settings import Settings
 from pb.results.errors import SigningKeyMissing
-from pb.settings import Settings
 
 MANIFEST_TYPE = "pb-manifest+jws"
 MUNICIPALITY_MEMBER = "municipality"

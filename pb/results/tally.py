@@ -14,10 +14,11 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb import __version__, audit
+from pb import __version__
+from pb.audit import log as audit
 from pb.auth.principal import Principal, ensure_manages_municipality
-from pb.errors import NotFound, PhaseConflict
-from pb.models import Budget, BudgetRound, Phase
+from pb.core.errors import NotFound, PhaseConflict
+from pb.core.models import Budget, BudgetRound, Phase
 from pb.results.counting import Selections, count, outcome_json, seed_for
 from pb.results.errors import BallotSetChanged, ResultNotReady, ResultPublished, SmallCountNotAcknowledged
 from pb.results.models import BudgetResult, ResultsPolicy, ResultStatus

@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb.models import BallotProject, Budget, BudgetRound, Network, Phase, RoundPhase
+from pb.core.models import BallotProject, Budget, BudgetRound, Network, Phase, RoundPhase
 
 # Fields that decide who votes on what and how it is counted; changing any of them changes the hash.
 BUDGET_FIELDS = (

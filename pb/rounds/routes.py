@@ -1,4 +1,4 @@
-"""HTTP routes for budget rounds and their phases."""
+"""HTTP routes for budget rounds: their configuration and phase plan (moves between phases: pb.lifecycle)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from litestar import Controller, get, patch, post, put
 from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from pb.dependencies import Caller, DbSession, Now, provide_principal
-from pb.models import Phase
-from pb.rounds import phases, service
-from pb.rounds.schemas import RoundCreate, RoundPublic, RoundUpdate, Schedule, TransitionPublic, TransitionRequest
+from pb.core.models import Phase
+from pb.http.dependencies import Caller, DbSession, Now, provide_principal
+from pb.rounds import service
+from pb.rounds.schemas import RoundCreate, RoundPublic, RoundUpdate, Schedule
 
 AUTH = {"principal": Provide(provide_principal)}
 
@@ -63,15 +63,3 @@ class RoundController(Controller):
             db_session, round_id=round_id, schedule=data, actor=principal, now=now
         )
         return await service.round_public(db_session, budget_round)
-
-    @post("/{round_id:int}/transitions", dependencies=AUTH, status_code=200)
-    async def transition(
-        self, db_session: DbSession, round_id: FromPath[int], data: JSONBody[TransitionRequest], principal: Caller,
-        now: Now,
-    ) -> RoundPublic:
-        budget_round = await phases.transition(db_session, round_id=round_id, to=data.to, actor=principal, now=now)
-        return await service.round_public(db_session, budget_round)
-
-    @get("/{round_id:int}/transitions")
-    async def list_transitions(self, db_session: DbSession, round_id: FromPath[int]) -> Sequence[TransitionPublic]:
-        return [TransitionPublic.model_validate(t) for t in await service.transitions_of(db_session, round_id)]

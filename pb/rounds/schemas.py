@@ -6,8 +6,8 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, Field, model_validator
 
-from pb.models import PHASES, Phase
-from pb.schemas import Input, LocalizedName, Output, Slug
+from pb.core.models import PHASES, Phase
+from pb.core.schemas import Input, LocalizedName, Output, Slug
 
 
 class PhaseWindow(Input):
@@ -58,10 +58,6 @@ class RoundUpdate(Input):
     allow_revoting: bool | None = None
 
 
-class TransitionRequest(Input):
-    to: Phase
-
-
 class PhaseWindowPublic(Output):
     phase: Phase
     starts_at: datetime
@@ -84,11 +80,3 @@ class RoundPublic(Output):
     budget_count: int
     created_at: datetime
     updated_at: datetime
-
-
-class TransitionPublic(Output):
-    from_phase: Phase
-    to_phase: Phase
-    trigger: str
-    actor: str
-    at: datetime

@@ -9,10 +9,10 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb import audit
+from pb.audit import log as audit
 from pb.auth.principal import Principal, ensure_manages_municipality
-from pb.errors import AlreadyExists, NotFound, RoundFrozen
-from pb.models import PHASES, Budget, BudgetRound, Phase, PhaseTransition, RoundPhase
+from pb.core.errors import AlreadyExists, NotFound, RoundFrozen
+from pb.core.models import PHASES, Budget, BudgetRound, Phase, PhaseTransition, RoundPhase
 from pb.municipalities.service import get_municipality
 from pb.rounds.schemas import PhaseWindowPublic, RoundCreate, RoundPublic, RoundUpdate, Schedule
 

@@ -7,8 +7,8 @@ from datetime import date
 from typing import Any
 
 from pb.auth.identity import IdentityClaims
-from pb.errors import Forbidden
-from pb.settings import Settings
+from pb.core.errors import Forbidden
+from pb.core.settings import Settings
 
 HETU = re.compile(r"^(\d{2})(\d{2})(\d{2})([-+A-FU-Y])(\d{3})([0-9A-Y])$")
 CENTURY = {"+": 1800, "-": 1900, "U": 1900, "V": 1900, "W": 1900, "X": 1900, "Y": 1900,

@@ -17,8 +17,8 @@ from typing import Any
 import httpx
 import jwt
 
-from pb.errors import PbError, Unauthorized
-from pb.settings import Settings
+from pb.core.errors import PbError, Unauthorized
+from pb.core.settings import Settings
 
 LEEWAY_S = 30
 MAX_ID_TOKEN_AGE_S = 15 * 60

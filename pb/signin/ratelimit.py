@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from pb.errors import PbError
+from pb.core.errors import PbError
 
 WINDOW_S = 60.0
 MAX_CLIENTS = 100_000

@@ -14,7 +14,8 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect
 
 from pb.auth.sessions import close_session, terminate_session
-from pb.dependencies import (
+from pb.core.settings import Settings
+from pb.http.dependencies import (
     CSRF_COOKIE,
     SESSION_COOKIE,
     AppSettings,
@@ -26,7 +27,6 @@ from pb.dependencies import (
     provide_principal,
     provide_resident,
 )
-from pb.settings import Settings
 from pb.signin import service
 from pb.signin.oidc import OidcClient
 from pb.signin.ratelimit import RateLimiter

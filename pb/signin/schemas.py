@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pb.schemas import Output
+from pb.core.schemas import Output
 
 
 class ResidentStatus(Output):

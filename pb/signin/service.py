@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from pb.auth.identity import Resident, age_on
 from pb.auth.models import LoginAttempt
 from pb.auth.sessions import open_session
-from pb.settings import Settings
+from pb.core.settings import Settings
 from pb.signin.claims import ensure_assurance, identity_claims
 from pb.signin.oidc import OidcClient, SignInRefused
 from pb.signin.schemas import ResidentStatus, SignedIn

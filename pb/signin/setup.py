@@ -7,9 +7,9 @@ from typing import Any
 import httpx
 from litestar import Litestar
 
+from pb.core.settings import Settings
 from pb.devidp.provider import DevIdentityProvider
 from pb.devidp.routes import DevIdpController
-from pb.settings import Settings
 from pb.signin.oidc import HttpFactory, OidcClient
 from pb.signin.ratelimit import RateLimiter
 from pb.signin.routes import SignInController

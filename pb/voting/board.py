@@ -14,9 +14,9 @@ from sqlalchemy import func, text
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb import audit
-from pb.errors import NotFound
-from pb.models import Budget, BudgetRound
+from pb.audit import log as audit
+from pb.core.errors import NotFound
+from pb.core.models import Budget, BudgetRound
 from pb.voting.errors import ReconciliationFailed
 from pb.voting.models import Ballot, BoardPublication, Participation
 from pb.voting.receipts import canonical_ballot, set_hash, stored_selections

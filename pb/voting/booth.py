@@ -16,8 +16,8 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ballots.formats import Problem
-from pb.errors import NotFound
-from pb.models import BallotProject, Budget, BudgetRound, Municipality, Phase
+from pb.core.errors import NotFound
+from pb.core.models import BallotProject, Budget, BudgetRound, Municipality, Phase
 from pb.municipalities.overview import municipality_by_slug
 from pb.voting.eligibility import Verdict, VoterClaims
 from pb.voting.errors import InvalidBallot, VotingClosed

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pb.errors import Conflict, Forbidden, InvalidInput, PhaseConflict
+from pb.core.errors import Conflict, Forbidden, InvalidInput, PhaseConflict
 
 
 class VotingClosed(PhaseConflict):

@@ -36,13 +36,14 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from pb.audit.models import CastAction, CastEvent, coarse_time
 from pb.auth.sessions import SESSION_ROW, session_from_row
-from pb.driver import DriverStatement, fetch_row
-from pb.errors import PbError
-from pb.models import Budget, BudgetRound, Municipality, Phase
+from pb.core.errors import PbError
+from pb.core.models import Budget, BudgetRound, Municipality, Phase
+from pb.voting.driver import DriverStatement, fetch_row
 from pb.voting.frozen import FrozenRound
 from pb.voting.keys import VotingKeys
-from pb.voting.models import Ballot, CastAction, CastEvent, Participation, coarse_time
+from pb.voting.models import Ballot, Participation
 from pb.voting.prepared import CastRequest, CastResult, eligibility, prepare_cast, sealed_new_ballot
 
 INDEX_SIZE = 4096

@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ballots.formats import BallotFormat as Format
 from ballots.instance import Instance, Project
-from pb.models import BallotFormat, BudgetRound
+from pb.core.models import BallotFormat, BudgetRound
 from pb.rounds.config import config_hash, round_config
 from pb.voting.errors import ConfigDrift
 

@@ -24,9 +24,9 @@ from litestar.types import (
     Send,
 )
 
-from pb.db import SessionMaker, transaction
-from pb.voting.cast_log import record_cast
-from pb.voting.models import CastAction
+from pb.audit.cast_log import record_cast
+from pb.audit.models import CastAction
+from pb.core.db import SessionMaker, transaction
 
 CAST_RATE_PER_MINUTE = 30
 """Default; an app may set ``app.state.cast_rate_per_minute``. Each worker process counts on its own."""

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb.budgets.service import list_budgets
-from pb.models import Budget, BudgetRound, Municipality, Network, Phase
+from pb.core.models import Budget, BudgetRound, Municipality, Network, Phase
 from pb.rounds.service import get_round, windows_of
 from pb.voting.eligibility import Rules, Verdict, VoterClaims, judge, rules_for
 from pb.voting.keys import VotingKeys

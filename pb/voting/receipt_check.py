@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb.errors import NotFound
-from pb.models import BallotProject, Budget, BudgetRound, Municipality
+from pb.core.errors import NotFound
+from pb.core.models import BallotProject, Budget, BudgetRound, Municipality
 from pb.voting.board import published_ballot
 from pb.voting.receipts import Selections, stored_selections
 

@@ -10,35 +10,24 @@ import msgspec
 from litestar import Controller, MediaType, Response, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, PathParameter
+from litestar.params import FromPath, HeaderParameter, JSONBody, PathParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from pb.dependencies import (
-    Caller,
+from pb.core.settings import Settings
+from pb.http.dependencies import (
     Credentials,
     DbSession,
     Now,
     Voter,
     provide_credential,
-    provide_principal,
     provide_resident,
 )
-from pb.settings import Settings
-from pb.voting import board, cast_log, my_budgets, service
+from pb.voting import board, my_budgets, service
 from pb.voting.guard import CastGuard
 from pb.voting.keys import VotingKeys
 from pb.voting.prepared import CastRequest
 from pb.voting.receipts import stored_selections
-from pb.voting.schemas import (
-    BallotCast,
-    BallotContent,
-    Board,
-    BoardEntry,
-    CastEventCountPublic,
-    CastReceipt,
-    MyBudget,
-    ReceiptLookup,
-)
+from pb.voting.schemas import BallotCast, BallotContent, Board, BoardEntry, CastReceipt, MyBudget, ReceiptLookup
 
 MAX_CAST_BODY = 64 * 1024
 """Far above the largest valid ballot (1,000 codes of 32 characters)."""
@@ -155,15 +144,3 @@ class BoardController(Controller):
                 selections=stored_selections(ballot.selections),
             ),
         )
-
-
-class CastEventController(Controller):
-    tags = ["audit"]  # noqa: RUF012
-
-    @get("/audit/cast-events", dependencies={"principal": Provide(provide_principal)})
-    async def cast_events(
-        self, db_session: DbSession, principal: Caller, budget_id: FromQuery[int | None] = None
-    ) -> Sequence[CastEventCountPublic]:
-        """Casts, revotes and refused casts counted per budget, action, status and code; auditors and admins."""
-        rows = await cast_log.cast_event_counts(db_session, principal=principal, budget_id=budget_id)
-        return [CastEventCountPublic.model_validate(r) for r in rows]

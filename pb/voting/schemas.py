@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import Field, StrictInt, StrictStr, StringConstraints
 
-from pb.models import BallotFormat
-from pb.schemas import Input, Output
+from pb.core.models import BallotFormat
+from pb.core.schemas import Input, Output
 
 MAX_SELECTIONS = 1000
 
@@ -77,18 +76,6 @@ class ReceiptLookup(Output):
 
     receipt: str
     ballot: BallotContent
-
-
-class CastEventCountPublic(Output):
-    """How many casts, revotes or refusals (by status and problem code) a budget saw, and between which minutes."""
-
-    budget_id: int
-    action: str
-    status: int
-    code: str | None
-    count: int
-    first_at: datetime
-    last_at: datetime
 
 
 class ReceiptQuery(Input):

@@ -25,13 +25,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from pb.audit.cast_log import record_cast
+from pb.audit.models import CastAction
 from pb.auth.identity import Resident
 from pb.auth.models import ResidentSession
 from pb.auth.sessions import session_resident
-from pb.db import SessionMaker, transaction
-from pb.errors import NotFound, Unauthorized
-from pb.models import Budget, BudgetRound, Municipality, Phase
-from pb.voting.cast_log import record_cast
+from pb.core.db import SessionMaker, transaction
+from pb.core.errors import NotFound, Unauthorized
+from pb.core.models import Budget, BudgetRound, Municipality, Phase
 from pb.voting.errors import (
     AlreadyVoted,
     IdempotencyKeyReused,
@@ -44,7 +45,7 @@ from pb.voting.errors import (
 from pb.voting.first_cast import remember_open_budget, try_first_cast
 from pb.voting.frozen import FrozenRound, frozen_round
 from pb.voting.keys import VotingKeys
-from pb.voting.models import Ballot, CastAction, Participation
+from pb.voting.models import Ballot, Participation
 from pb.voting.prepared import CastRequest, CastResult, PreparedCast, eligibility, prepare_cast, sealed_new_ballot
 from pb.voting.receipts import stored_selections
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ballots.formats import validate
 from ballots.profile import Ballot
-from pb.models import BallotFormat
+from pb.core.models import BallotFormat
 from pb.voting.errors import InvalidBallot
 from pb.voting.frozen import FrozenBudget
 from pb.voting.receipts import Selections

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb.auth.identity import Resident
+from pb.core.models import BallotFormat, BudgetRound, Municipality, Phase
 from pb.i18n import Translator
-from pb.models import BallotFormat, BudgetRound, Municipality, Phase
 from pb.rounds.service import windows_of
 from pb.voting.eligibility import Verdict, last_voting_day
 from pb.voting.keys import VotingKeys

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb.auth.identity import Resident
-from pb.errors import PbError
+from pb.core.errors import PbError
+from pb.core.models import PHASES, Phase
 from pb.i18n import Translator
-from pb.models import PHASES, Phase
 from pb.voting import service
 from pb.voting.booth import Booth, open_booth
 from pb.voting.errors import AlreadyVoted, ConfigDrift, InvalidBallot, NotEligible, StaleConfig, VotingClosed

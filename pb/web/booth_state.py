@@ -22,7 +22,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from litestar.datastructures import Cookie
 
-from pb.settings import Settings
+from pb.core.settings import Settings
 from pb.voting.receipts import Selections
 
 COOKIE = "__Host-pb_booth"

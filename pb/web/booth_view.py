@@ -15,8 +15,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from ballots.formats import Problem
+from pb.core.models import BallotFormat
 from pb.i18n import Locale, Translator
-from pb.models import BallotFormat
 from pb.voting.booth import Booth, BoothProject
 from pb.voting.receipts import Selections
 from pb.voting.schemas import BallotCast

@@ -14,10 +14,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb.auth.identity import Resident
 from pb.auth.sessions import authenticate_resident, verify_session_token
-from pb.dependencies import SESSION_COOKIE, AppSettings, DbSession, Now
-from pb.errors import PbError
+from pb.core.errors import PbError
+from pb.core.settings import Settings
+from pb.http.dependencies import SESSION_COOKIE, AppSettings, DbSession, Now
 from pb.i18n import Locale, Translator, translator
-from pb.settings import Settings
 from pb.web import csrf
 from pb.web.locale import remembered_choice, request_locale
 

@@ -3,7 +3,7 @@
 A random value lives in the ``__Host-pb_form`` cookie (HttpOnly, Secure, SameSite=Lax; another site can
 neither read nor plant it). Each form carries ``HMAC(secret, value | session id)`` in its ``csrf_token`` field:
 a cross-site form cannot know it, and signing in or out changes it (no login CSRF). This is the API's
-double-submit design (``pb.dependencies.csrf_token``) carried by a form field instead of a header, and it
+double-submit design (``pb.http.dependencies.csrf_token``) carried by a form field instead of a header, and it
 works before sign-in too.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 from litestar import Request
 from litestar.datastructures import Cookie
 
-from pb.settings import Settings
+from pb.core.settings import Settings
 
 FORM_COOKIE = "__Host-pb_form"
 FIELD = "csrf_token"

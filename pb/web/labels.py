@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from pb.core.models import BallotFormat, NetworkKind, Phase
 from pb.i18n import LazyString, lazy_pgettext
-from pb.models import BallotFormat, NetworkKind, Phase
 
 PHASES: dict[Phase, LazyString] = {
     Phase.DRAFT: lazy_pgettext("phase", "Being prepared"),

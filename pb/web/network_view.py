@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pb.core.models import Budget, Network, NetworkKind
 from pb.i18n import LazyString, Locale
-from pb.models import Budget, Network, NetworkKind
 from pb.municipalities.overview import MunicipalityOverview, NetworkOverview
 from pb.web.labels import NETWORK_KINDS
 from pb.web.views import Localized, localized

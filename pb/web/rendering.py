@@ -14,8 +14,8 @@ from urllib.parse import urlencode, urlsplit
 from litestar.enums import MediaType
 from litestar.response import Redirect, Template
 
-from pb.models import Municipality
-from pb.settings import Settings
+from pb.core.models import Municipality
+from pb.core.settings import Settings
 from pb.web.context import PageContext
 from pb.web.locale import LANG_PARAM, switch_links
 from pb.web.theme import brand_of

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from pb.core.models import PHASES, Phase, RoundPhase
 from pb.i18n import LazyString, Locale, Translator
-from pb.models import PHASES, Phase, RoundPhase
 from pb.municipalities.overview import CurrentRound
 from pb.web.labels import PHASES as PHASE_LABELS
 from pb.web.views import Localized, localized

@@ -15,9 +15,9 @@ from litestar.exceptions import NotFoundException
 from litestar.router import Router
 from litestar_htmx import HTMXRequest
 
-from pb.errors import NotFound
+from pb.core.errors import NotFound
+from pb.core.settings import Settings
 from pb.i18n import LazyString, lazy_gettext
-from pb.settings import Settings
 from pb.web import csrf
 from pb.web.context import PageContext, page_context, provide_page, session_of
 from pb.web.pages import accessibility, home, networks, receipts, results, signin, vote

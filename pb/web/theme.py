@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 
+from pb.core.models import Municipality
+from pb.core.settings import Settings, WebMunicipality
 from pb.i18n import Locale
-from pb.models import Municipality
-from pb.settings import Settings, WebMunicipality
 from pb.web.views import Brand, localized
 
 DEFAULT_COLOUR = "#0000bf"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from pb.tally_command import tally
+from pb.cli.tally import tally
 
 FILE = """META
 key;value

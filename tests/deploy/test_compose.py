@@ -13,8 +13,8 @@ import pytest
 import yaml
 from sqlalchemy.pool import QueuePool
 
-from pb.db import create_engine
-from pb.settings import Settings
+from pb.core.db import create_engine
+from pb.core.settings import Settings
 from tests.deploy.tools import DEPLOY, ROOT, run
 
 COMPOSE = DEPLOY / "compose.yaml"

@@ -8,7 +8,7 @@ import tomllib
 
 import click
 
-from pb.cli import main as pb_command
+from pb.cli.main import main as pb_command
 from tests.deploy.dockerfile import Stage, global_args, stages
 from tests.deploy.tools import DEPLOY, ROOT, run, tool
 

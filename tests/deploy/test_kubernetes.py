@@ -17,9 +17,9 @@ import yaml
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import QueuePool
 
-from pb.db import create_engine
-from pb.serve import STOP_TIMEOUT_S
-from pb.settings import Settings
+from pb.cli.workers import STOP_TIMEOUT_S
+from pb.core.db import create_engine
+from pb.core.settings import Settings
 from tests.deploy.dockerfile import stages
 from tests.deploy.manifests import Object, crd_errors, crd_schemas, matches, one, render
 from tests.deploy.tools import DEPLOY

@@ -64,7 +64,7 @@ def test_pb_accepts_them_in_production_through_the_entrypoint(secrets: Path, tmp
         **{f"{name}_FILE": str(secrets / name) for name in MADE if name.startswith("PB_")},
     }
     check = (
-        "from pb.settings import Settings; from pb.auth.signing import signing_key; from pb.keys import "
+        "from pb.core.settings import Settings; from pb.auth.signing import signing_key; from pb.core.keys import "
         "load_private_key; s = Settings(); "
         "print(s.env, s.database_url.split('@')[1], signing_key(s).algorithm, "
         "type(load_private_key(s.results_signing_key.get_secret_value(), 'PB_RESULTS_SIGNING_KEY')).__name__)"

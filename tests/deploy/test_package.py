@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from alembic.script import ScriptDirectory
 
-from pb.migrate import alembic_config
+from pb.core.migrate import alembic_config
 from tests.deploy.tools import ROOT, run
 
 pytestmark = pytest.mark.slow
@@ -61,7 +61,7 @@ def test_the_installed_package_migrates_a_database_to_head(wheel: Path, tmp_path
     database = tmp_path / "pb.sqlite3"
     migrate = (
         "import sys, pb; assert pb.__file__.startswith(sys.argv[1]), pb.__file__; "
-        "from pb.migrate import upgrade; upgrade(sys.argv[2])"
+        "from pb.core.migrate import upgrade; upgrade(sys.argv[2])"
     )
     # From inside the unpacked package, so that it, not the working tree, is what gets imported.
     result = subprocess.run([sys.executable, "-c", migrate, str(site), f"sqlite+aiosqlite:///{database}"],

@@ -14,7 +14,7 @@ import httpx
 from uvicorn.config import LOGGING_CONFIG
 from uvicorn.logging import AccessFormatter
 
-from pb.accesslog import DropQueryString, strip_query, uvicorn_log_config
+from pb.http.accesslog import DropQueryString, strip_query, uvicorn_log_config
 
 SECRET_QUERY = "code=the-secret-code&state=the-secret-state"
 
@@ -57,7 +57,7 @@ def test_the_serve_log_config_puts_the_filter_on_the_access_logger() -> None:
     config = uvicorn_log_config()
 
     assert config["loggers"]["uvicorn.access"]["filters"] == ["drop_query_string"]
-    assert config["filters"]["drop_query_string"] == {"()": "pb.accesslog.DropQueryString"}
+    assert config["filters"]["drop_query_string"] == {"()": "pb.http.accesslog.DropQueryString"}
     assert "filters" not in LOGGING_CONFIG["loggers"]["uvicorn.access"]  # uvicorn's own default is left as it was
 
 
@@ -74,7 +74,7 @@ def test_pb_serve_writes_no_query_string_to_its_access_log(tmp_path: Path) -> No
            "NO_COLOR": "1"}
     with log_path.open("wb") as log:
         server = subprocess.Popen(
-            [sys.executable, "-c", "from pb.cli import main; main()", "serve", "--port", str(port)],
+            [sys.executable, "-c", "from pb.cli.main import main; main()", "serve", "--port", str(port)],
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tmp_path,
         )
     try:

@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from pb.app import create_app
-from pb.models import Role
-from pb.settings import Settings
+from pb.core.models import Role
+from pb.core.settings import Settings
 from tests.conftest import Tokens
 from tests.factories import DemoWorld
 

@@ -7,8 +7,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from pb import audit
-from pb.db import create_sessionmaker
+from pb.audit import log as audit
+from pb.core.db import create_sessionmaker
 from tests.conftest import Clock
 from tests.factories import DemoWorld
 

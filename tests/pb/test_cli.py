@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pb.cli import main
+from pb.cli.main import main
 
 
 @pytest.fixture

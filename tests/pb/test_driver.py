@@ -1,4 +1,4 @@
-"""pb.driver: Core statements on asyncpg store what SQLAlchemy would, and fail as SQLAlchemy would."""
+"""pb.voting.driver: Core statements on asyncpg store what SQLAlchemy would, and fail as SQLAlchemy would."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from sqlalchemy import bindparam, insert, literal, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from pb.driver import DriverStatement, fetch_row
-from pb.voting.models import Ballot, CastEvent
+from pb.audit.models import CastEvent
+from pb.voting.driver import DriverStatement, fetch_row
+from pb.voting.models import Ballot
 from tests.pb.test_db_reconnect import _terminate_backends
 
 BALLOTS: Any = Ballot.__table__  # type: ignore[attr-defined]

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
 import pb.app  # noqa: F401  (imports every slice, so all tables are on the metadata)
-from pb.migrate import alembic_config, include_name, upgrade
+from pb.core.migrate import alembic_config, include_name, upgrade
 
 
 def _diff(connection: Connection) -> list[object]:

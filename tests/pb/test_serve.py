@@ -1,4 +1,4 @@
-"""pb.serve: worker processes each on their own SO_REUSEPORT socket, supervised, spreading keep-alive connections."""
+"""pb.cli.workers: workers each on their own SO_REUSEPORT socket, supervised, spreading keep-alive connections."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pb.serve import _check_free, listening_socket, serve, spreads_connections
+from pb.cli.workers import _check_free, listening_socket, serve, spreads_connections
 from tests.ci import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,7 +63,7 @@ def test_several_workers_need_a_fixed_port_and_there_is_at_least_one() -> None:
 
 def test_workers_that_cannot_start_stop_the_server_with_status_3() -> None:
     """An app that does not import: each worker dies at once; the supervisor gives up instead of looping."""
-    program = "from pb.serve import serve; serve('no_such_module:app', host='127.0.0.1', port=%d, workers=2)"
+    program = "from pb.cli.workers import serve; serve('no_such_module:app', host='127.0.0.1', port=%d, workers=2)"
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-c", program % _free_port()], cwd=ROOT, capture_output=True,
                           timeout=120)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from pb.settings import DEVELOPMENT_SECRET, Settings
+from pb.core.settings import DEVELOPMENT_SECRET, Settings
 
 
 def test_defaults_to_an_embedded_sqlite_database(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -15,10 +15,10 @@ from litestar import get
 from litestar.params import FromPath
 from litestar.response import Template
 
-from pb.dependencies import DbSession
+from pb.core.settings import Settings
+from pb.http.dependencies import DbSession
 from pb.municipalities.overview import municipality_by_slug
 from pb.municipalities.service import list_municipalities
-from pb.settings import Settings
 from pb.web.context import Page
 from pb.web.rendering import View, render
 from pb.web.views import Localized, localized

@@ -8,9 +8,9 @@ from litestar import Response, get
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from pb.dependencies import AppSettings, DbSession
+from pb.core.models import NetworkKind
+from pb.http.dependencies import AppSettings, DbSession
 from pb.i18n import LazyString, Translator
-from pb.models import NetworkKind
 from pb.municipalities.overview import municipality_by_slug, municipality_overview
 from pb.municipalities.service import list_municipalities
 from pb.web.context import Page

@@ -8,7 +8,7 @@ from litestar import get
 from litestar.params import FromPath
 from litestar.response import Template
 
-from pb.dependencies import DbSession
+from pb.http.dependencies import DbSession
 from pb.municipalities.overview import network_overview
 from pb.web.context import Page
 from pb.web.network_view import NetworkDetail, network_detail

@@ -15,10 +15,10 @@ from litestar.params import FromPath
 from litestar.response import Template
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb.dependencies import DbSession
-from pb.errors import NotFound
+from pb.core.errors import NotFound
+from pb.core.models import BallotFormat, Municipality
+from pb.http.dependencies import DbSession
 from pb.i18n import Locale, lazy_gettext
-from pb.models import BallotFormat, Municipality
 from pb.municipalities.overview import municipality_by_slug
 from pb.voting.receipt_check import PublishedReceipt, published_receipt
 from pb.voting.schemas import ReceiptQuery

@@ -16,7 +16,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect
 
 from pb.auth.sessions import close_session
-from pb.dependencies import CSRF_COOKIE, SESSION_COOKIE, AppSettings, DbSession, Now
+from pb.http.dependencies import CSRF_COOKIE, SESSION_COOKIE, AppSettings, DbSession, Now
 from pb.municipalities.overview import municipality_by_slug
 from pb.signin import service
 from pb.signin.routes import (

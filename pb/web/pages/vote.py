@@ -19,8 +19,8 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from pb.auth.identity import Resident
-from pb.dependencies import DbSession
-from pb.models import BallotFormat
+from pb.core.models import BallotFormat
+from pb.http.dependencies import DbSession
 from pb.voting.booth import Booth, check_draft, round_by_slugs
 from pb.voting.receipts import Selections
 from pb.voting.schemas import BallotCast

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pb.auth.identity import IdentityClaims, Resident
 from pb.auth.sessions import open_session
-from pb.db import create_sessionmaker
-from pb.settings import Settings
+from pb.core.db import create_sessionmaker
+from pb.core.settings import Settings
 from tests.conftest import Clock
 
 HETU_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pb.auth.models import ResidentSession
 from pb.auth.sessions import authenticate_resident, close_session
-from pb.db import create_sessionmaker
-from pb.errors import Unauthorized
-from pb.settings import Settings
+from pb.core.db import create_sessionmaker
+from pb.core.errors import Unauthorized
+from pb.core.settings import Settings
 from tests.conftest import Clock
 from tests.factories import DemoWorld
 from tests.pb.auth.helpers import hetu, resident_headers, sign_in

@@ -43,8 +43,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
 from pb.auth.models import ResidentSession
-from pb.db import create_sessionmaker
-from pb.settings import Settings
+from pb.core.db import create_sessionmaker
+from pb.core.settings import Settings
 from tests.ci import unavailable
 from tests.conftest import TEST_SECRET, Clock
 from tests.pb.auth.helpers import hetu

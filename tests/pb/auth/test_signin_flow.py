@@ -6,7 +6,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pb.app import create_app
-from pb.settings import Settings
+from pb.core.settings import Settings
 from tests.conftest import Clock, asgi_transport
 from tests.pb.auth.conftest import dev_login, follow
 

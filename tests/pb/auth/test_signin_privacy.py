@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from pb.app import create_app
+from pb.core.settings import Settings
 from pb.devidp.persons import BY_ID
-from pb.settings import Settings
 from pb.signin.setup import signin_handlers
 from tests.pb.auth.conftest import dev_login
 

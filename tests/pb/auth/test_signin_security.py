@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
 from pb.auth.models import ResidentSession
-from pb.db import create_sessionmaker
-from pb.models import Role
+from pb.core.db import create_sessionmaker
+from pb.core.models import Role
 from tests.conftest import Tokens, asgi_transport
 from tests.pb.auth.conftest import dev_login, follow
 

@@ -20,10 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pb.auth.sessions import verify_session_token
 from pb.auth.signing import signing_key
+from pb.core.errors import Unauthorized
+from pb.core.settings import Settings
 from pb.devidp.provider import KID
 from pb.devidp.provider import signing_key as idp_key
-from pb.errors import Unauthorized
-from pb.settings import Settings
 from tests.conftest import Clock
 from tests.pb.auth.helpers import sign_in
 

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pb.auth.tokens import ALGORITHM, revoke_token
-from pb.db import create_sessionmaker
-from pb.models import Role
-from pb.settings import Settings
+from pb.core.db import create_sessionmaker
+from pb.core.models import Role
+from pb.core.settings import Settings
 from tests.conftest import TEST_SECRET, Clock, Tokens
 from tests.factories import DemoWorld
 

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pb.models import Role
+from pb.core.models import Role
 from tests.conftest import Tokens
 from tests.factories import DemoWorld
 

@@ -11,11 +11,13 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, func, select
 
-from pb.db import create_sessionmaker
+from pb.audit.models import AuditEvent
+from pb.core.db import create_sessionmaker
+from pb.core.models import BallotFormat, BallotProject, Budget, BudgetRound, Phase, RoundPhase
+from pb.core.settings import Settings
 from pb.demo.loader import load_demo
 from pb.demo.tuusula import ROUND_2027
 from pb.devidp.persons import BY_ID
-from pb.models import AuditEvent, BallotFormat, BallotProject, Budget, BudgetRound, Phase, RoundPhase
 from pb.proposals.models import (
     CommentKind,
     Proposal,
@@ -26,7 +28,6 @@ from pb.proposals.models import (
     ProposalVersion,
     VolunteerOffer,
 )
-from pb.settings import Settings
 from pb.voting.keys import VotingKeys
 from pb.voting.my_budgets import my_budgets
 from tests.conftest import Clock

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from pb.core.models import Phase
 from pb.i18n import lazy_gettext, lazy_pgettext, translator, use_locale
 from pb.i18n.lazy import current_locale
-from pb.models import Phase
 from pb.web.labels import PHASES
 
 

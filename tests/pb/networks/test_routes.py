@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from pb.models import Role
+from pb.core.models import Role
 from tests.conftest import Clock, Tokens
 from tests.factories import DemoWorld
 from tests.pb.voting.election import open_voting

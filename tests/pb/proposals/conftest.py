@@ -8,8 +8,8 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from pb.models import Role
-from pb.settings import Settings
+from pb.core.models import Role
+from pb.core.settings import Settings
 from tests.conftest import Clock, Tokens
 from tests.factories import DemoWorld
 from tests.pb.proposals.helpers import Residents, move, proposal_body

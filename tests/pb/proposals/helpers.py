@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from pb.settings import Settings
+from pb.core.settings import Settings
 from tests.conftest import Clock
 from tests.pb.auth.helpers import hetu, resident_headers
 

@@ -9,8 +9,9 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
-from pb.db import create_sessionmaker
-from pb.models import AuditEvent, Role
+from pb.audit.models import AuditEvent
+from pb.core.db import create_sessionmaker
+from pb.core.models import Role
 from tests.conftest import Clock, Tokens
 from tests.pb.proposals.conftest import Scene
 from tests.pb.proposals.helpers import open_deliberation, proposal_body

@@ -6,8 +6,9 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
-from pb.db import create_sessionmaker
-from pb.models import AuditEvent, Role
+from pb.audit.models import AuditEvent
+from pb.core.db import create_sessionmaker
+from pb.core.models import Role
 from pb.proposals.models import Proposal
 from tests.conftest import Clock, Tokens
 from tests.pb.proposals.conftest import Scene

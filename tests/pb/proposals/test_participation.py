@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from pb.settings import Settings
+from pb.core.settings import Settings
 from tests.conftest import Clock
 from tests.pb.auth.helpers import resident_headers
 from tests.pb.proposals.conftest import Scene

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from pb.models import Role
+from pb.core.models import Role
 from tests.conftest import Clock, Tokens
 from tests.pb.proposals.conftest import Scene
 from tests.pb.proposals.helpers import move, open_deliberation, proposal_body

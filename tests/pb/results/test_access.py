@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from pb.models import Role
+from pb.core.models import Role
 from tests.conftest import Tokens
 from tests.factories import DemoWorld
 from tests.pb.results.conftest import Closed

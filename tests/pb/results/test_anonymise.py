@@ -7,10 +7,10 @@ import io
 import numpy as np
 import pandas as pd
 
-from pb.results.anonymise import ANY, ATTRIBUTES, SUPPRESSED, Minimums, generalise, suppress_table
-from pb.results.export_data import BudgetData, anonymise
-from pb.results.pabulib_export import write_pb
-from pb.results.table_export import neutralise
+from pb.research.anonymise import ANY, ATTRIBUTES, SUPPRESSED, Minimums, generalise, suppress_table
+from pb.research.export_data import BudgetData, anonymise
+from pb.research.pabulib_export import write_pb
+from pb.research.table_export import neutralise
 
 DISTRICTS = ["Hyrylä", "Jokela", "Kellokoski", "Riihikallio", "Lahela", "Tiny"]
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from ballots.pabulib import parse_pabulib
-from pb.cli import main
+from pb.cli.main import main
 from tests.pb.results.conftest import VOTES, Closed, publish_all
 
 

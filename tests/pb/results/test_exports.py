@@ -7,7 +7,7 @@ import io
 import httpx
 import pandas as pd
 
-from pb.models import Role
+from pb.core.models import Role
 from tests.conftest import Tokens
 from tests.pb.results.conftest import Closed, publish_all
 

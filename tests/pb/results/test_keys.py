@@ -13,10 +13,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import SecretStr, ValidationError
 
+from pb.core.settings import Settings
 from pb.results.counting import canonical_json
 from pb.results.errors import SigningKeyMissing
 from pb.results.signing import jwks, manifest_key, sign_detached, thumbprint
-from pb.settings import Settings
 from tests.conftest import TEST_SECRET
 from tests.pb.results.conftest import Closed, downloads, publish_all
 from tests.pb.results.test_verify import run_verify

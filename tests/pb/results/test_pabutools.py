@@ -33,10 +33,10 @@ from pabutools import election as pbe
 from pabutools import rules as pbr
 from pabutools.election.pabulib import parse_pabulib_from_string
 
-from pb.models import Role
+from pb.core.models import Role
+from pb.research.export_data import BudgetData, anonymise
+from pb.research.pabulib_export import write_pb
 from pb.results.counting import count, outcome_json
-from pb.results.export_data import BudgetData, anonymise
-from pb.results.pabulib_export import write_pb
 from tests.conftest import Tokens
 from tests.pb.results.conftest import Closed, publish_all
 

@@ -6,7 +6,7 @@ import httpx
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from pb.models import Role
+from pb.core.models import Role
 from tests.conftest import Tokens
 from tests.factories import DemoWorld
 from tests.pb.results.conftest import Closed, publish_all

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from pb.models import Role
+from pb.core.models import Role
 from tests.conftest import Tokens
 from tests.pb.results.conftest import VOTES, Closed
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from pb.models import Role
+from pb.core.models import Role
 from tests.conftest import Tokens
 from tests.factories import DemoWorld
 from tests.pb.results.conftest import VOTES, Closed, publish_all

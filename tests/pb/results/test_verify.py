@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from click.testing import CliRunner
 
-from pb.cli import main
+from pb.cli.main import main
 from tests.pb.results.conftest import Closed, downloads, publish_all
 
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
-from pb.db import create_sessionmaker
-from pb.models import BudgetRound, PhaseTransition
-from pb.rounds.phases import advance_by_schedule
+from pb.core.db import create_sessionmaker
+from pb.core.models import BudgetRound, PhaseTransition
+from pb.lifecycle.phases import advance_by_schedule
 from tests.factories import DemoWorld
 
 
@@ -47,7 +47,7 @@ async def test_a_round_without_budgets_stops_before_voting(engine: AsyncEngine, 
     async with create_sessionmaker(engine)() as session, session.begin():
         budget_round = await session.get(BudgetRound, world.round_id)
         assert budget_round is not None
-        from pb.models import BallotProject, Budget
+        from pb.core.models import BallotProject, Budget
 
         for project in (await session.exec(select(BallotProject))).all():
             await session.delete(project)

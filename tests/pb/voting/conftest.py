@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from pb.settings import Settings
+from pb.core.settings import Settings
 from pb.voting import first_cast, service
 from pb.voting.prepared import CastRequest
 from tests.conftest import Clock

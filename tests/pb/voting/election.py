@@ -11,12 +11,12 @@ from sqlmodel import func, select
 
 from pb.budgets.schemas import BudgetCreate
 from pb.budgets.service import create_budget
-from pb.db import create_sessionmaker
+from pb.core.db import create_sessionmaker
+from pb.core.models import BallotFormat, Phase
 from pb.demo.tuusula import DEMO_ACTOR
-from pb.models import BallotFormat, Phase
+from pb.lifecycle.phases import transition
 from pb.projects.schemas import ProjectCreate
 from pb.projects.service import add_project
-from pb.rounds.phases import transition
 from pb.rounds.schemas import RoundUpdate
 from pb.rounds.service import get_round, update_round
 from pb.voting.models import Ballot, Participation

@@ -14,9 +14,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
-from pb.db import create_sessionmaker
-from pb.models import AuditEvent, Role, RoundPhase
-from pb.voting.models import CastEvent
+from pb.audit.models import AuditEvent, CastEvent
+from pb.core.db import create_sessionmaker
+from pb.core.models import Role, RoundPhase
 from tests.conftest import Clock, Tokens
 from tests.factories import DemoWorld
 from tests.pb.voting.conftest import SignIn

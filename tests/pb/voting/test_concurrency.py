@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pb.app import create_app
-from pb.settings import Settings
+from pb.core.settings import Settings
 from tests.conftest import Clock, asgi_transport
 from tests.factories import DemoWorld
 from tests.pb.voting.conftest import SignIn

@@ -16,8 +16,8 @@ from sqlalchemy import func, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 
-from pb.db import create_sessionmaker
-from pb.voting.models import CastEvent
+from pb.audit.models import CastEvent
+from pb.core.db import create_sessionmaker
 from tests.conftest import Clock
 from tests.pb.voting.conftest import SignIn
 from tests.pb.voting.election import Election, cast, close_voting, counts

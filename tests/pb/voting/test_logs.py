@@ -2,7 +2,7 @@
 
 Sign-in through the development IdP, casts (valid, invalid, a revote), a refused request and a forced 500 whose
 database error carries the ballot's values, while every record of pb, litestar, uvicorn's access log (through
-pb.accesslog's filter) and sqlalchemy is captured; then grep them all.
+pb.http.accesslog's filter) and sqlalchemy is captured; then grep them all.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import pytest
 from litestar import Litestar
 from sqlalchemy import text
 
-from pb.accesslog import DropQueryString
 from pb.devidp.persons import BY_ID
+from pb.http.accesslog import DropQueryString
 from pb.voting import first_cast, service
 from tests.conftest import asgi_transport
 from tests.pb.auth.conftest import dev_login

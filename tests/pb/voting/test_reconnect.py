@@ -1,4 +1,4 @@
-"""F3 on the cast's path: the first-cast path runs on the driver's connection, and still heals (pb.driver)."""
+"""F3 on the cast's path: the first-cast path runs on the driver's connection, and still heals (pb.voting.driver)."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pb.auth.identity import IdentityClaims, person_key
-from pb.settings import DEVELOPMENT_VOTER_KEY_SECRET, Settings
+from pb.core.settings import DEVELOPMENT_VOTER_KEY_SECRET, Settings
 from pb.voting.keys import VotingKeys
 from tests.conftest import TEST_SECRET, Clock
 from tests.pb.auth.helpers import hetu

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pb.settings import Settings
+from pb.core.settings import Settings
 from pb.web.csrf import CsrfRefused, check, form_token
 
 SETTINGS = Settings(env="test", secret_key="a-test-secret-that-is-long-enough-0123456789")

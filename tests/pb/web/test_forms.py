@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import Field
 
+from pb.core.schemas import Input, LocalizedName, Name
 from pb.i18n import lazy_gettext, translator
-from pb.schemas import Input, LocalizedName, Name
 from pb.web.forms import ConversionError, Messages, euros_to_cents, field_id, validate, whole_number
 
 

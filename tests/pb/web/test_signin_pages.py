@@ -8,7 +8,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pb.auth.sessions import close_session
-from pb.db import create_sessionmaker
+from pb.core.db import create_sessionmaker
 from tests.conftest import Clock
 from tests.pb.auth.conftest import follow
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from pb.settings import Settings, WebMunicipality
+from pb.core.settings import Settings, WebMunicipality
 from pb.web.rendering import content_security_policy
 from pb.web.theme import theme_css, theme_version
 

@@ -11,7 +11,7 @@ import httpx
 from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from pb.models import Role
+from pb.core.models import Role
 from pb.web import booth_state
 from tests.conftest import Clock, Tokens, asgi_transport
 from tests.factories import DemoWorld

@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb.settings import Settings
+from pb.core.settings import Settings
 
 SessionMaker = async_sessionmaker[AsyncSession]
 POOL_RECYCLE_S = 1800
@@ -34,7 +34,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         return engine
     # No pre-ping (a round trip on every checkout): a connection the server dropped is detected when it is used;
     # SQLAlchemy then invalidates the whole pool (every older connection is replaced on its next checkout), the
-    # request in flight answers 503 with Retry-After (pb.errors), and the next requests get fresh connections.
+    # request in flight answers 503 with Retry-After (pb.core.errors), and the next requests get fresh connections.
     # Connections are also recycled after POOL_RECYCLE_S, before idle-timeouts of proxies can cut them.
     # The server itself never logs a failed statement's parameters either, whatever its configuration (S2).
     return create_async_engine(

@@ -233,27 +233,3 @@ class ApiToken(SQLModel, table=True):
     expires_at: datetime = utc_column()
     revoked_at: datetime | None = utc_column(nullable=True)
 
-
-class AuditEvent(SQLModel, table=True):
-    """An append-only, hash-chained record of an official action."""
-
-    __tablename__ = "audit_event"
-
-    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    at: datetime = utc_column()
-    actor: str = Field(max_length=200)
-    action: str = Field(max_length=64, index=True)
-    target: str = Field(max_length=200)
-    details: dict[str, Any] = Field(sa_type=JSONType)
-    prev_hash: str = Field(max_length=64)
-    hash: str = Field(max_length=64, unique=True)
-
-
-class AuditHead(SQLModel, table=True):
-    """The chain's newest entry; locking this row serialises writers so the chain never forks."""
-
-    __tablename__ = "audit_head"
-
-    id: int = Field(primary_key=True, default=1)
-    seq: int = 0
-    hash: str = Field(max_length=64)

@@ -8,10 +8,10 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb import audit
+from pb.audit import log as audit
+from pb.audit.access import ensure_audits
+from pb.audit.models import AuditEvent
 from pb.auth.principal import Principal
-from pb.models import AuditEvent
-from pb.results.access import ensure_audits
 
 
 async def page(

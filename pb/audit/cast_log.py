@@ -17,12 +17,10 @@ from sqlalchemy import func, insert, select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from pb.audit.access import ensure_audits
+from pb.audit.models import CastAction, CastEvent, coarse_time
 from pb.auth.principal import Principal
-from pb.errors import Forbidden
-from pb.models import Role
-from pb.voting.models import CastAction, CastEvent, coarse_time
 
-AUDIT_ROLES = frozenset({Role.AUDITOR, Role.ADMIN})
 _INSERT = insert(CastEvent.__table__)  # type: ignore[attr-defined]  # Core: no ORM bulk insert
 
 
@@ -52,8 +50,7 @@ async def cast_event_counts(
     session: AsyncSession, *, principal: Principal, budget_id: int | None = None
 ) -> Sequence[CastEventCount]:
     """Events per budget, action, status and code, with the first and last minute seen; auditors and admins."""
-    if principal.role not in AUDIT_ROLES:
-        raise Forbidden("only auditors and administrators read the audit log")
+    ensure_audits(principal)
     query = select(
         col(CastEvent.budget_id), col(CastEvent.action), col(CastEvent.status), col(CastEvent.code), func.count(),
         func.min(CastEvent.at), func.max(CastEvent.at),

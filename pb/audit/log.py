@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb.models import AuditEvent, AuditHead
+from pb.audit.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
 

@@ -1,4 +1,4 @@
-"""Research exports from the database: the results policy, the data of a published budget, one export file."""
+"""Research exports from the database: the export policy, the data of a published budget, one export file."""
 
 from __future__ import annotations
 
@@ -12,20 +12,20 @@ from pathlib import Path
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb import audit
+from pb.audit import log as audit
 from pb.auth.principal import Principal, ensure_manages_municipality
-from pb.errors import InvalidInput, NotFound
-from pb.models import Budget, BudgetRound, Municipality, Phase, RoundPhase
-from pb.results.access import ensure_may_export
-from pb.results.anonymise import Minimums
-from pb.results.ballot_table import BallotTable
+from pb.core.errors import InvalidInput, NotFound
+from pb.core.models import Budget, BudgetRound, Municipality, Phase, RoundPhase
+from pb.research.access import ensure_may_export
+from pb.research.anonymise import Minimums
+from pb.research.ballot_table import BallotTable
+from pb.research.export_data import BudgetData, anonymise
+from pb.research.pabulib_export import write_pb
+from pb.research.table_export import write_tables
 from pb.results.counting import Selections
 from pb.results.errors import BallotSetChanged, ResultNotReady
-from pb.results.export_data import BudgetData, anonymise
 from pb.results.models import ResultsPolicy, ResultStatus
-from pb.results.pabulib_export import write_pb
 from pb.results.public import published_result
-from pb.results.table_export import write_tables
 from pb.results.tally import frozen_config
 from pb.voting.models import Ballot, BoardPublication
 from pb.voting.receipts import canonical_ballot, stored_selections
@@ -34,8 +34,6 @@ READ_CHUNK = 20_000
 
 FORMATS = ("pb", "csv", "parquet")
 TABLES = ("ballots", "projects", "results", "turnout")
-MEDIA = {"pb": "text/plain; charset=utf-8", "csv": "text/csv; charset=utf-8",
-         "parquet": "application/vnd.apache.parquet"}
 
 
 async def policy_of(session: AsyncSession, round_id: int) -> ResultsPolicy:

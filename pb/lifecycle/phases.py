@@ -9,10 +9,10 @@ from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb import audit
+from pb.audit import log as audit
 from pb.auth.principal import Principal, ensure_manages_municipality
-from pb.errors import PhaseConflict
-from pb.models import PHASES, Budget, BudgetRound, Phase, PhaseTransition
+from pb.core.errors import PhaseConflict
+from pb.core.models import PHASES, Budget, BudgetRound, Phase, PhaseTransition
 from pb.results.tally import tally_round
 from pb.rounds.config import config_hash, round_config
 from pb.rounds.service import lock_round, windows_of

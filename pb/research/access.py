@@ -1,19 +1,12 @@
-"""Who may read what of the results: the audit log (auditors, admins) and research exports."""
+"""Who may export research data of a published budget."""
 
 from __future__ import annotations
 
 from pb.auth.principal import Principal
-from pb.errors import Forbidden
-from pb.models import Role
-from pb.results.errors import ExportNotAllowed
+from pb.core.models import Role
+from pb.research.errors import ExportNotAllowed
 
-AUDIT_ROLES = frozenset({Role.AUDITOR, Role.ADMIN})
 EXPORT_ROLES = frozenset({Role.RESEARCHER, Role.ADMIN})
-
-
-def ensure_audits(principal: Principal) -> None:
-    if principal.role not in AUDIT_ROLES:
-        raise Forbidden("only auditors and administrators read the audit log")
 
 
 def ensure_may_export(principal: Principal | None, *, public_exports: bool) -> None:

@@ -10,7 +10,7 @@ from litestar.response import Response
 from sqlalchemy import text
 
 from pb import __version__
-from pb.db import SessionMaker
+from pb.core.db import SessionMaker
 
 
 @get("/health", tags=["health"])

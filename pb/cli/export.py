@@ -1,51 +1,13 @@
-"""``pb verify`` (check a signed result manifest against downloaded ballots) and ``pb export`` (research files)."""
+"""``pb export``: the anonymised research files of a round's published budgets."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
-
-
-def _load_json(source: str) -> Any:
-    if source.startswith(("https://", "http://")):
-        import httpx
-
-        response = httpx.get(source, timeout=10.0, follow_redirects=False)
-        response.raise_for_status()
-        return response.json()
-    return json.loads(Path(source).read_text(encoding="utf-8"))
-
-
-def _boards(data: Any) -> list[dict[str, Any]]:
-    """A board (GET /budgets/{id}/board), a list of them, or {"boards": [...]}."""
-    if isinstance(data, dict) and "boards" in data:
-        data = data["boards"]
-    return list(data) if isinstance(data, list) else [data]
-
-
-@click.command("verify")
-@click.argument("manifest", type=click.Path(exists=True, dir_okay=False))
-@click.option("--ballots", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="The boards: one GET /budgets/{id}/board answer, a list of them, or {\"boards\": [...]}.")
-@click.option("--key", "key_source", help="JWKS file or URL; defaults to the manifest's keys_url.")
-def verify(manifest: str, ballots: str, key_source: str | None) -> None:
-    """Check a result manifest's signature, ballot-set hashes and outcomes by re-tallying; exit 1 on any mismatch."""
-    from pb.results.verify import check
-
-    document = _load_json(manifest)
-    keys = _load_json(key_source or str(document.get("manifest", {}).get("keys_url", "")))
-    problems = check(document, _boards(_load_json(ballots)), keys)
-    for problem in problems:
-        click.echo(f"MISMATCH {problem}", err=True)
-    if problems:
-        sys.exit(1)
-    budgets = document["manifest"]["budgets"]
-    click.echo(f"manifest verified: signature, configuration, {len(budgets)} ballot sets and outcomes match")
 
 
 @click.command("export")
@@ -60,18 +22,18 @@ def export(round_id: int, fmt: str, out: Path) -> None:
     """
     from datetime import UTC, datetime
 
-    from pb import audit
-    from pb.cli import _settings
-    from pb.db import create_engine, create_sessionmaker, transaction
-    from pb.results.anonymise import Minimums
-    from pb.results.export_data import anonymise
+    from pb.audit import log as audit
+    from pb.cli.context import settings
+    from pb.core.db import create_engine, create_sessionmaker, transaction
+    from pb.research.anonymise import Minimums
+    from pb.research.export_data import anonymise
+    from pb.research.exports import budget_data, policy_of, published_budget_ids
+    from pb.research.pabulib_export import write_pb
+    from pb.research.table_export import write_tables
     from pb.results.models import BudgetResult
-    from pb.results.pabulib_export import write_pb
-    from pb.results.research import budget_data, policy_of, published_budget_ids
-    from pb.results.table_export import write_tables
 
     async def run() -> list[int]:
-        engine = create_engine(_settings())
+        engine = create_engine(settings())
         try:
             async with transaction(create_sessionmaker(engine)) as session:
                 ids = await published_budget_ids(session, round_id=round_id)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from litestar import Request
@@ -18,12 +18,11 @@ from pb.auth.identity import Resident
 from pb.auth.principal import Principal
 from pb.auth.sessions import authenticate_resident, verify_session_token
 from pb.auth.tokens import authenticate
-from pb.db import SessionMaker, transaction
-from pb.errors import Forbidden, Unauthorized
-from pb.models import Role
-from pb.settings import Settings
-
-Clock = Callable[[], datetime]
+from pb.core.clock import Clock
+from pb.core.db import SessionMaker, transaction
+from pb.core.errors import Forbidden, Unauthorized
+from pb.core.models import Role
+from pb.core.settings import Settings
 
 # Handler parameters that Litestar fills by name from the app's dependencies.
 DbSession = NamedDependency[AsyncSession]
@@ -37,10 +36,6 @@ SESSION_COOKIE = "__Host-pb_session"
 CSRF_COOKIE = "pb_csrf"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-def system_clock() -> datetime:
-    return datetime.now(UTC)
 
 
 async def provide_db_session(state: State) -> AsyncIterator[AsyncSession]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 HAND_WRITTEN = ("proposal_fts", "ix_proposal_fts_")
 """Full-text search objects that migrations write by hand per dialect; model comparison skips them."""
 

@@ -1,7 +1,7 @@
 """What a budget's research export is made of, and the one anonymised dataset every export format writes.
 
 Ballots are put in a fresh random order with fresh random voter ids on every export (S4); the only voter
-attributes are the generalised ones of pb.results.anonymise. pb's voting stores no voter attributes at all,
+attributes are the generalised ones of pb.research.anonymise. pb's voting stores no voter attributes at all,
 so exports of real rounds have no metadata columns; the anonymiser still guards any that are given.
 """
 
@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pb.results.anonymise import Minimums, generalise, turnout_table
-from pb.results.ballot_table import BallotTable
+from pb.research.anonymise import Minimums, generalise, turnout_table
+from pb.research.ballot_table import BallotTable
 from pb.results.counting import Selections
 
 CHUNK = 100_000

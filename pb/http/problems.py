@@ -1,9 +1,9 @@
-"""Domain errors with stable codes, and their RFC 9457 problem-details rendering."""
+"""RFC 9457 problem details: how domain errors, validation errors and failures reach HTTP callers."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any, ClassVar
+from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import (
@@ -16,68 +16,10 @@ from litestar.exceptions import NotFoundException as LitestarNotFound
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from pb.core.errors import PbError
+from pb.http.media import PROBLEM_JSON
+
 log = logging.getLogger("pb.errors")
-
-PROBLEM_JSON = "application/problem+json"
-
-
-class PbError(Exception):
-    """A failure the caller can act on. Subclasses set ``code``, ``status`` and ``title``."""
-
-    code: ClassVar[str] = "error"
-    status: ClassVar[int] = 400
-    title: ClassVar[str] = "Bad request"
-
-    def __init__(self, detail: str, *, field: str | None = None, **extra: Any) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.field = field
-        self.extra = extra
-
-
-class InvalidInput(PbError):
-    code = "invalid_input"
-    status = 422
-    title = "Invalid input"
-
-
-class NotFound(PbError):
-    code = "not_found"
-    status = 404
-    title = "Not found"
-
-
-class Unauthorized(PbError):
-    code = "unauthorized"
-    status = 401
-    title = "Authentication required"
-
-
-class Forbidden(PbError):
-    code = "forbidden"
-    status = 403
-    title = "Forbidden"
-
-
-class Conflict(PbError):
-    code = "conflict"
-    status = 409
-    title = "Conflict"
-
-
-class PhaseConflict(Conflict):
-    code = "phase_conflict"
-    title = "Not possible in the round's current phase"
-
-
-class RoundFrozen(Conflict):
-    code = "round_frozen"
-    title = "The round's configuration is frozen"
-
-
-class AlreadyExists(Conflict):
-    code = "already_exists"
-    title = "Already exists"
 
 
 def problem(

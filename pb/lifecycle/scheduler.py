@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from pb.db import SessionMaker
-from pb.dependencies import Clock
-from pb.rounds.phases import advance_by_schedule
+from pb.core.clock import Clock
+from pb.core.db import SessionMaker
+from pb.lifecycle.phases import advance_by_schedule
 
 log = logging.getLogger("pb.scheduler")
 

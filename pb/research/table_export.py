@@ -10,10 +10,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pb.results.anonymise import ATTRIBUTES
+from pb.research.anonymise import ATTRIBUTES
+from pb.research.export_data import Anonymised, BudgetData, Progress
+from pb.research.pabulib_export import projects_frame
 from pb.results.counting import VOTE_TYPES, reason_code
-from pb.results.export_data import Anonymised, BudgetData, Progress
-from pb.results.pabulib_export import projects_frame
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

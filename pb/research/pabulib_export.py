@@ -9,10 +9,10 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 
-from pb.results.anonymise import ANY, ATTRIBUTES
-from pb.results.ballot_table import BallotTable
+from pb.research.anonymise import ANY, ATTRIBUTES
+from pb.research.ballot_table import BallotTable
+from pb.research.export_data import Anonymised, BudgetData, Progress
 from pb.results.counting import VOTE_TYPES, format_meta
-from pb.results.export_data import Anonymised, BudgetData, Progress
 
 PABULIB_RULES = {"greedy": "greedy", "greedy-no-skip": "greedy-no-skip", "greedy-threshold": "greedy-threshold"}
 

@@ -1,0 +1,46 @@
+"""HTTP routes for auditors: the audit log, its verification, and the counted trail of casts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from litestar import Controller, get
+from litestar.di import Provide
+from litestar.params import FromQuery
+
+from pb.audit import cast_log, service
+from pb.audit.schemas import AuditEntry, AuditPage, AuditVerdict, CastEventCountPublic
+from pb.http.dependencies import Caller, DbSession, provide_principal
+
+AUTH = {"principal": Provide(provide_principal)}
+
+
+class AuditController(Controller):
+    tags = ("audit",)
+    dependencies = AUTH
+
+    @get("/audit")
+    async def entries(
+        self, db_session: DbSession, principal: Caller, offset: FromQuery[int] = 0, limit: FromQuery[int] = 100
+    ) -> AuditPage:
+        limit, offset = max(1, min(limit, 500)), max(0, offset)
+        rows, total = await service.page(db_session, principal=principal, offset=offset, limit=limit)
+        return AuditPage(entries=[AuditEntry.model_validate(r) for r in rows], offset=offset, limit=limit, total=total)
+
+    @get("/audit/verify")
+    async def verify(self, db_session: DbSession, principal: Caller) -> AuditVerdict:
+        problems, total = await service.verify(db_session, principal=principal)
+        return AuditVerdict(intact=not problems, entries=total,
+                            problems=[{"seq": p.seq, "problem": p.problem} for p in problems])
+
+
+class CastEventController(Controller):
+    tags = ("audit",)
+
+    @get("/audit/cast-events", dependencies={"principal": Provide(provide_principal)})
+    async def cast_events(
+        self, db_session: DbSession, principal: Caller, budget_id: FromQuery[int | None] = None
+    ) -> Sequence[CastEventCountPublic]:
+        """Casts, revotes and refused casts counted per budget, action, status and code; auditors and admins."""
+        rows = await cast_log.cast_event_counts(db_session, principal=principal, budget_id=budget_id)
+        return [CastEventCountPublic.model_validate(r) for r in rows]

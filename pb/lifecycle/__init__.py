@@ -1,0 +1,1 @@
+"""The round lifecycle: moving rounds through their phases, closing voting and tallying, by schedule or by hand."""

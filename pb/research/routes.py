@@ -1,0 +1,52 @@
+"""HTTP routes of research exports: the round's export policy, and the anonymised files of a published budget."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, put
+from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from pb.auth.principal import Principal
+from pb.http.dependencies import SESSION_COOKIE, AppSettings, Caller, DbSession, Now, bearer_token, provide_principal
+from pb.http.media import EXPORT_TYPES
+from pb.research import exports
+from pb.research.schemas import PolicyPublic, PolicyUpdate
+
+AUTH = {"principal": Provide(provide_principal)}
+MaybeCaller = NamedDependency[Principal | None]
+
+
+async def provide_optional_principal(
+    request: Request[Any, Any, Any], state: State, settings: AppSettings, now: Now
+) -> Principal | None:
+    """The caller when credentials are sent, else None (public exports need none)."""
+    if bearer_token(request) is None and request.cookies.get(SESSION_COOKIE) is None:
+        return None
+    return await provide_principal(request, state, settings, now)
+
+
+class ResearchController(Controller):
+    tags = ("results",)
+
+    @put("/rounds/{round_id:int}/results-policy", dependencies=AUTH)
+    async def policy(
+        self, db_session: DbSession, round_id: FromPath[int], data: JSONBody[PolicyUpdate], principal: Caller,
+        now: Now,
+    ) -> PolicyPublic:
+        policy = await exports.set_policy(db_session, round_id=round_id, **data.model_dump(), actor=principal,
+                                          now=now)
+        return PolicyPublic.model_validate(policy)
+
+    @get("/budgets/{budget_id:int}/export", dependencies={"caller": Provide(provide_optional_principal)})
+    async def export(
+        self, db_session: DbSession, budget_id: FromPath[int], caller: MaybeCaller, now: Now,
+        format: FromQuery[str] = "pb", table: FromQuery[str] = "ballots",
+    ) -> Response[bytes]:
+        """An anonymised research export of a published budget: .pb, or one table as CSV or Parquet."""
+        name, content = await exports.export_file(db_session, budget_id=budget_id, fmt=format, table=table,
+                                                  principal=caller, now=now)
+        return Response(content, media_type=EXPORT_TYPES[format],
+                        headers={"content-disposition": f'attachment; filename="{name}"'})
