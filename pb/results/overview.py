@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb.budgets.service import list_budgets
-from pb.models import BallotProject, Budget
+from pb.core.models import BallotProject, Budget
 from pb.results.models import BudgetResult, ImplementationUpdate, ResultStatus
 
 

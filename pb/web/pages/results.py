@@ -19,9 +19,9 @@ from litestar.params import FromPath
 from litestar.response import Template
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from pb.dependencies import DbSession
+from pb.core.models import BallotFormat, Budget, BudgetRound, Municipality
+from pb.http.dependencies import DbSession
 from pb.i18n import LazyString, Translator, lazy_pgettext
-from pb.models import BallotFormat, Budget, BudgetRound, Municipality
 from pb.results.errors import ResultsNotPublished
 from pb.results.models import ImplementationUpdate, ProgressStatus
 from pb.results.overview import latest_progress, published_budgets

@@ -8,7 +8,7 @@ import re
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from pb.settings import Settings
+from pb.core.settings import Settings
 from tests.conftest import Clock, Tokens
 from tests.factories import DemoWorld
 from tests.pb.results.conftest import Closed, publish_all, vote_and_close
