@@ -101,11 +101,16 @@ def _hetus_of(birth_date: date) -> list[str]:
     return [hetu(birth_date, number) for number in range(2, 1000)]
 
 
-def _voter_key_of(national_id: str, *, master: bytes, round_id: int) -> str:
-    """A voter key as pb derives it: the person key from the identity code, then the round's key over it."""
+def _person_key_of(national_id: str, *, master: bytes) -> str:
+    """A person key as pb derives it at sign-in (stored with each session)."""
     claims = IdentityClaims(issuer="https://any.idp", subject="any", national_id=national_id, birth_date=None,
                             municipality_code=None, postal_code=None, acr=None, name=None)
-    return VotingKeys(master).voter_key(round_id, person_key(claims, master=master))
+    return person_key(claims, master=master)
+
+
+def _voter_key_of(national_id: str, *, master: bytes, round_id: int) -> str:
+    """A voter key as pb derives it: the round's key over the person key."""
+    return VotingKeys(master).voter_key(round_id, _person_key_of(national_id, master=master))
 
 
 async def test_a_database_copy_holds_no_identity_and_voter_keys_need_the_master_secret(
@@ -124,20 +129,25 @@ async def test_a_database_copy_holds_no_identity_and_voter_keys_need_the_master_
     assert not HETU.search(dump)
     assert "Testi" not in dump
     [(voter_key, _)] = rows
+    person_keys = {row[0] for row in sessions}
     candidates = _hetus_of(born)
+
+    def linked(master: bytes) -> list[str]:
+        """The codes of the day whose derived person key or voter key is in the copy."""
+        return [c for c in candidates if _person_key_of(c, master=master) in person_keys
+                or _voter_key_of(c, master=master, round_id=election.round_id) == voter_key]
 
     # Positive control: holding the master, the derivation finds the one voter among every code of the day.
     master = settings.voter_key_master
-    found = [c for c in candidates if _voter_key_of(c, master=master, round_id=election.round_id) == voter_key]
-    assert found == [national_id]
+    assert linked(master) == [national_id]
     # An attacker with the database but not the master: an empty key, the development default, another
     # deployment's master or the round number alone link nobody.
     for guess in (b"", DEVELOPMENT_VOTER_KEY_SECRET.encode(), secrets.token_bytes(32), str(election.round_id).encode()):
         assert guess != master
-        assert not any(_voter_key_of(c, master=guess, round_id=election.round_id) == voter_key for c in candidates)
+        assert linked(guess) == []
     # Nor do plain hashes of the code.
     plain = {hashlib.sha256(f"{prefix}{c}".encode()).hexdigest() for c in candidates for prefix in ("", "FI-HETU:")}
-    assert voter_key not in plain
+    assert not plain & (person_keys | {voter_key})
 
 
 def test_voter_keys_of_one_person_differ_across_rounds_and_masters() -> None:
