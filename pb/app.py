@@ -41,7 +41,7 @@ from pb.results.routes import ImplementationController, ResultsController
 from pb.rounds.routes import RoundController
 from pb.signin.setup import attach_signin, signin_handlers
 from pb.voting.routes import BoardController, VotingController
-from pb.web import template_config, web_handlers
+from pb.web import compression_config, template_config, web_handlers
 
 
 def create_app(
@@ -98,6 +98,7 @@ def create_app(
         middleware=[security_headers],
         request_max_body_size=settings.max_request_body_bytes,
         template_config=template_config(),
+        compression_config=compression_config(),
         openapi_config=OpenAPIConfig(
             title="pb — participatory budgeting",
             version=__version__,

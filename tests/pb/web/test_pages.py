@@ -144,3 +144,17 @@ async def test_static_files_have_versioned_urls_and_are_cached_for_good(browser:
     css = await browser.get(url.group(1))
     assert css.status_code == 200 and "immutable" in css.headers["cache-control"]
     assert (await browser.get("/static/../pb/settings.py")).status_code == 404
+
+
+async def test_static_files_are_sent_compressed_and_pages_never_are(browser: httpx.AsyncClient) -> None:
+    page = await browser.get("/tuusula", headers={"Accept-Encoding": "gzip"})
+    stylesheet = re.search(r'href="(/static/vendor/hds\.min\.css\?v=\w+)"', page.text)
+    assert stylesheet is not None
+    css = await browser.get(stylesheet.group(1), headers={"Accept-Encoding": "gzip"})
+
+    assert css.status_code == 200 and css.headers["content-encoding"] == "gzip"
+    assert int(css.headers["content-length"]) < len(css.content) / 3  # httpx has decoded it
+    # A page carries the form token beside text visitors choose: compressing it would leak the token (BREACH).
+    assert "content-encoding" not in page.headers
+    api = await browser.get("/rounds", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in api.headers
