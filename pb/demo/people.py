@@ -39,9 +39,23 @@ class DemoResident:
     person_key: str
 
     @property
+    def birth_date(self) -> date | None:
+        return self.claims.birth_date
+
+    @property
+    def municipality_code(self) -> str | None:
+        return self.claims.municipality_code
+
+    @property
+    def postal_code(self) -> str | None:
+        return self.claims.postal_code
+
+    @property
     def participant(self) -> Participant:
+        """The resident as deliberation sees them, with the claims its participation rules read."""
         key = author_key(self.person_key)
-        return Participant(key=key, role=Role.RESIDENT, actor=f"resident:{key[:12]}", display_name=self.name)
+        return Participant(key=key, role=Role.RESIDENT, actor=f"resident:{key[:12]}", display_name=self.name,
+                           claims=self)
 
     async def session_id(self, session: AsyncSession, settings: Settings, *, now: datetime) -> str:
         """A fresh resident session, as signing in opens one."""
