@@ -11,11 +11,13 @@ import click
 
 
 @click.command("export")
-@click.argument("round_id", type=int)
+@click.argument("round_ref", metavar="ROUND")
 @click.option("--format", "fmt", type=click.Choice(["pb", "csv", "parquet"]), default="pb", show_default=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True)
-def export(round_id: int, fmt: str, out: Path) -> None:
+def export(round_ref: str, fmt: str, out: Path) -> None:
     """Write the anonymised research files of a round's published budgets, with progress on stderr.
+
+    ROUND is the round's slug (``tuusula-2026``, or ``municipality/slug`` where slugs repeat) or its id.
 
     Each board is read from the database in chunks into compact arrays (a few bytes per ballot), anonymised as
     a whole (fresh random order and ids, k-anonymous attributes), then written out in chunks.
@@ -23,19 +25,29 @@ def export(round_id: int, fmt: str, out: Path) -> None:
     from datetime import UTC, datetime
 
     from pb.audit import log as audit
-    from pb.cli.context import settings
+    from pb.cli.context import check_ready, settings
     from pb.core.db import create_engine, create_sessionmaker, transaction
+    from pb.core.errors import PbError
     from pb.research.anonymise import Minimums
     from pb.research.export_data import anonymise
     from pb.research.exports import budget_data, policy_of, published_budget_ids
     from pb.research.pabulib_export import write_pb
     from pb.research.table_export import write_tables
     from pb.results.models import BudgetResult
+    from pb.rounds.service import find_round
+
+    config = settings()
+    round_name = round_ref
 
     async def run() -> list[int]:
-        engine = create_engine(settings())
+        nonlocal round_name
+        engine = create_engine(config)
         try:
+            await check_ready(engine, config)
             async with transaction(create_sessionmaker(engine)) as session:
+                budget_round = await find_round(session, round_ref)
+                round_id, round_name = budget_round.id, budget_round.slug
+                assert round_id is not None
                 ids = await published_budget_ids(session, round_id=round_id)
                 if not ids:
                     return ids
@@ -65,7 +77,10 @@ def export(round_id: int, fmt: str, out: Path) -> None:
             else:
                 write_tables(anon, out, stem, fmt, bar.update)
 
-    budgets = asyncio.run(run())
+    try:
+        budgets = asyncio.run(run())
+    except PbError as exc:
+        raise click.ClickException(exc.detail) from exc
     if not budgets:
-        raise click.ClickException(f"round {round_id} has no published results")
+        raise click.ClickException(f"round {round_name} has no published results yet")
     click.echo(f"wrote {len(budgets)} budgets to {out}")

@@ -25,9 +25,23 @@ DEFAULT_ACR_LEVELS = {
 }
 
 
+SOURCE_CHECKOUT = Path(__file__).resolve().parents[2]
+
+
+def default_data_dir() -> Path:
+    """Where development keeps its database and keys, whatever the working directory.
+
+    ``var/`` of the source checkout pb runs from (the README's set-up installs it from there), else the user's
+    data folder (``$XDG_DATA_HOME/pb``, by default ``~/.local/share/pb``) for an installed package.
+    """
+    if (SOURCE_CHECKOUT / "pyproject.toml").is_file() and (SOURCE_CHECKOUT / "pb").is_dir():
+        return SOURCE_CHECKOUT / "var"
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "pb"
+
+
 def default_database_url() -> str:
-    """An embedded SQLite file under ./var, so a newcomer needs no server."""
-    return f"sqlite+aiosqlite:///{Path('var/pb.sqlite3').resolve()}"
+    """An embedded SQLite file in the data folder, so a newcomer needs no server."""
+    return f"sqlite+aiosqlite:///{default_data_dir() / 'pb.sqlite3'}"
 
 
 def ephemeral_session_key() -> SecretStr:
@@ -76,8 +90,8 @@ def development_key(name: str) -> Callable[[dict[str, Any]], SecretStr]:
 
 
 def default_dev_keys_dir() -> Path:
-    """Beside the default database, under ./var (gitignored)."""
-    return Path("var/keys").resolve()
+    """Beside the default database, in the data folder (``var/`` is gitignored)."""
+    return default_data_dir() / "keys"
 
 
 class WebMunicipality(BaseModel):
@@ -112,7 +126,8 @@ class Settings(BaseSettings):
 
     env: Literal["development", "test", "production"] = "development"
     dev_keys_dir: Path | None = None
-    """Where development keeps the signing keys it makes up (default ``var/keys``); unused elsewhere."""
+    """Where development keeps the signing keys it makes up (default: ``keys`` in ``default_data_dir()``);
+    unused elsewhere."""
     database_url: str = Field(default_factory=default_database_url)
     secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
     """Signs officials' API tokens. In production it must be set, long and not the development value."""

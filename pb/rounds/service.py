@@ -11,8 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb.audit import log as audit
 from pb.auth.principal import Principal, ensure_manages_municipality
-from pb.core.errors import AlreadyExists, NotFound, RoundFrozen
-from pb.core.models import PHASES, Budget, BudgetRound, Phase, PhaseTransition, RoundPhase
+from pb.core.errors import AlreadyExists, InvalidInput, NotFound, RoundFrozen
+from pb.core.models import PHASES, Budget, BudgetRound, Municipality, Phase, PhaseTransition, RoundPhase
 from pb.municipalities.service import get_municipality
 from pb.rounds.schemas import PhaseWindowPublic, RoundCreate, RoundPublic, RoundUpdate, Schedule
 
@@ -120,6 +120,24 @@ async def get_round(session: AsyncSession, round_id: int) -> BudgetRound:
     if budget_round is None:
         raise NotFound(f"round {round_id} does not exist")
     return budget_round
+
+
+async def find_round(session: AsyncSession, reference: str) -> BudgetRound:
+    """A round named as people name it: its id, its slug, or ``municipality/slug`` where slugs repeat."""
+    if reference.isdecimal() and len(reference) < 10:
+        return await get_round(session, int(reference))
+    municipality, _, slug = reference.rpartition("/")
+    query = select(BudgetRound).where(BudgetRound.slug == slug)
+    if municipality:
+        query = query.join(Municipality, col(Municipality.id) == col(BudgetRound.municipality_id)).where(
+            Municipality.slug == municipality)
+    found = (await session.exec(query.order_by(col(BudgetRound.id)).limit(2))).all()
+    if not found:
+        raise NotFound(f"no round is called {reference!r}", field="round")
+    if len(found) > 1:
+        raise InvalidInput(f"several municipalities have a round {slug!r}: say which, as municipality/{slug}",
+                           field="round")
+    return found[0]
 
 
 async def lock_round(session: AsyncSession, round_id: int) -> BudgetRound:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from click.testing import CliRunner
 
 from pb.cli.main import main
@@ -78,3 +79,54 @@ async def test_one_changed_manifest_byte_fails_the_signature(
     code, output = run_verify(tmp_path, tampered, boards, keys)
     assert code == 1
     assert "MISMATCH signature: does not verify over the manifest's content" in output
+
+
+def _verify_files(tmp_path: Path, manifest: bytes, boards: bytes, key: str | None) -> tuple[int, str]:
+    (tmp_path / "manifest.json").write_bytes(manifest)
+    (tmp_path / "boards.json").write_bytes(boards)
+    arguments = ["verify", str(tmp_path / "manifest.json"), "--ballots", str(tmp_path / "boards.json")]
+    result = CliRunner().invoke(main, arguments + (["--key", key] if key else []))
+    assert "Traceback" not in result.output and (result.exception is None or isinstance(result.exception, SystemExit))
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    return result.exit_code, lines[0]
+
+
+SHAPED = json.dumps({"manifest": {"budgets": [], "config": {}, "keys_url": "http://127.0.0.1:9/keys.json"},
+                     "signature": "x..y"}).encode()
+
+
+@pytest.mark.parametrize(("manifest", "wrong"), [
+    (b'{"manifest": {"budgets": [', "not valid JSON (Expecting value at line 1, column 27)"),
+    ('{"signature": "\xe4"}'.encode("latin-1"), "not UTF-8 text (byte 15)"),
+    (b'[1, 2, 3]', "not a signed result manifest (an object with manifest and signature)"),
+])
+def test_an_unreadable_manifest_is_one_line_naming_the_file_with_status_2(
+    tmp_path: Path, manifest: bytes, wrong: str,
+) -> None:
+    status, line = _verify_files(tmp_path, manifest, b"[]", None)
+
+    assert status == 2
+    assert line.endswith(f"{tmp_path / 'manifest.json'}: {wrong}")
+
+
+@pytest.mark.parametrize(("key_url", "wrong"), [
+    ("http://127.0.0.1:9/keys.json", "cannot be fetched"),
+    ("http://no-such-host.invalid/keys.json", "cannot be fetched"),
+    ("http:///keys.json", "not a URL that can be fetched"),
+])
+def test_an_unreachable_or_broken_key_url_is_one_line_with_status_2(tmp_path: Path, key_url: str, wrong: str) -> None:
+    status, line = _verify_files(tmp_path, SHAPED, b"[]", key_url)
+
+    assert status == 2
+    assert key_url in line and wrong in line
+
+
+@pytest.mark.parametrize("boards", [b'{"boards": [{"x": 1}]}', b'["a"]', b'{"budget_id": 1, "ballots": [3]}'])
+def test_a_malformed_ballots_file_is_one_line_naming_it_with_status_2(tmp_path: Path, boards: bytes) -> None:
+    (tmp_path / "keys.json").write_text('{"keys": []}', encoding="utf-8")
+
+    status, line = _verify_files(tmp_path, SHAPED, boards, str(tmp_path / "keys.json"))
+
+    assert status == 2
+    assert f"{tmp_path / 'boards.json'}: board 1" in line
