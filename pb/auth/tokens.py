@@ -37,10 +37,13 @@ async def issue_token(
             raise InvalidInput("a coordinator's token names a network", field="network")
         network = await session.get(Network, network_id)
         if network is None:
-            raise NotFound(f"network {network_id} does not exist", field="network")
+            raise NotFound("network %(network_id)s does not exist", field="network", network_id=network_id)
         municipality_id = network.municipality_id
     if municipality_id is not None and await session.get(Municipality, municipality_id) is None:
-        raise NotFound(f"municipality {municipality_id} does not exist", field="municipality")
+        raise NotFound(
+            "municipality %(municipality_id)s does not exist",
+            field="municipality", municipality_id=municipality_id,
+        )
     expires_at = now + (ttl or timedelta(days=settings.token_ttl_days))
     record = ApiToken(
         jti=secrets.token_urlsafe(24),
@@ -110,7 +113,7 @@ async def authenticate(session: AsyncSession, settings: Settings, token: str, *,
 async def revoke_token(session: AsyncSession, *, jti: str, now: datetime) -> ApiToken:
     record = await session.get(ApiToken, jti)
     if record is None:
-        raise NotFound(f"token {jti} does not exist", field="jti")
+        raise NotFound("token %(jti)s does not exist", field="jti", jti=jti)
     if record.revoked_at is None:
         record.revoked_at = now
     return record

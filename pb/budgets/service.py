@@ -37,7 +37,7 @@ async def create_budget(
         area_restricted = False
     clash = await session.exec(select(Budget).where(Budget.round_id == round_id, Budget.slug == data.slug))
     if clash.first() is not None:
-        raise AlreadyExists(f"budget {data.slug!r} exists in this round", field="slug")
+        raise AlreadyExists("budget %(slug)r exists in this round", field="slug", slug=data.slug)
     budget = Budget(
         round_id=round_id,
         network_id=data.network_id,
@@ -152,14 +152,17 @@ def check_rule(budget: Budget) -> None:
 def _require(budget: Budget, *fields: str) -> None:
     for field in fields:
         if getattr(budget, field) is None:
-            raise InvalidInput(f"{budget.ballot_format} ballots need {field}", field=field)
+            raise InvalidInput(
+                "%(ballot_format)s ballots need %(field_value)s",
+                field=field, ballot_format=budget.ballot_format, field_value=field,
+            )
 
 
 def _check_rule_params(params: dict[str, Any]) -> None:
     for key, value in params.items():
         if not isinstance(value, str | int | float | bool) or (isinstance(value, float) and value != value):
-            raise InvalidInput(f"rule parameter {key!r} must be a plain number, string or boolean",
-                               field=f"rule_params.{key}")
+            raise InvalidInput("rule parameter %(key)r must be a plain number, string or boolean",
+                               field=f"rule_params.{key}", key=key)
 
 
 async def list_budgets(session: AsyncSession, *, round_id: int) -> Sequence[Budget]:
@@ -170,5 +173,5 @@ async def list_budgets(session: AsyncSession, *, round_id: int) -> Sequence[Budg
 async def get_budget(session: AsyncSession, budget_id: int) -> Budget:
     budget = await session.get(Budget, budget_id)
     if budget is None:
-        raise NotFound(f"budget {budget_id} does not exist")
+        raise NotFound("budget %(budget_id)s does not exist", budget_id=budget_id)
     return budget

@@ -2,21 +2,56 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
+
+from pb.i18n.formatting import format_money
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount of cents in an error's values: euros in the sentence, cents in the problem's members."""
+
+    cents: int
+
+    def __str__(self) -> str:
+        return format_money(self.cents, "en")
 
 
 class PbError(Exception):
-    """A failure the caller can act on. Subclasses set ``code``, ``status`` and ``title``."""
+    """A failure the caller can act on. Subclasses set ``code``, ``status`` and ``title``.
+
+    ``detail`` is an English sentence and the message id of its translations: its ``%(name)s`` placeholders are
+    filled from the keyword values, which the problem details also carry as members (``Money`` as cents). So a
+    message is written once, found by ``./dev messages`` (``pb.i18n.build`` reads every error class's title and
+    the literal first argument wherever one is made), and answered in the caller's language
+    (``pb.http.problems``); ``str(error)`` and ``.detail`` are English.
+    """
 
     code: ClassVar[str] = "error"
     status: ClassVar[int] = 400
     title: ClassVar[str] = "Bad request"
 
     def __init__(self, detail: str, *, field: str | None = None, **extra: Any) -> None:
-        super().__init__(detail)
-        self.detail = detail
+        self.template = detail
+        self.detail = fill(detail, extra)
+        super().__init__(self.detail)
         self.field = field
         self.extra = extra
+
+    def members(self) -> dict[str, Any]:
+        """The values as problem-detail members: plain JSON (cents for money)."""
+        return {k: v.cents if isinstance(v, Money) else v for k, v in self.extra.items()}
+
+
+def fill(template: str, values: dict[str, Any]) -> str:
+    """``template`` with its named placeholders filled; a text without placeholders is returned as it is."""
+    if not values or "%(" not in template:
+        return template
+    try:
+        return template % values
+    except (KeyError, ValueError, TypeError):
+        return template
 
 
 class InvalidInput(PbError):

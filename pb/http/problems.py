@@ -16,10 +16,23 @@ from litestar.exceptions import NotFoundException as LitestarNotFound
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from pb.core.errors import PbError
+from pb.core.errors import Money, PbError, fill
 from pb.http.media import PROBLEM_JSON
+from pb.i18n.locales import Locale, as_locale, parse_accept_language
+from pb.i18n.translator import translator
 
 log = logging.getLogger("pb.errors")
+
+
+def problem_language(request: Request[Any, Any, Any]) -> Locale:
+    """The language of a problem's title and detail: the caller's Accept-Language, else English.
+
+    API clients that ask for nothing keep getting English (the message ids); browsers name their languages.
+    """
+    for tag in parse_accept_language(request.headers.get("accept-language")):
+        if (locale := as_locale(tag)) is not None:
+            return locale
+    return "en"
 
 
 def problem(
@@ -30,26 +43,34 @@ def problem(
     title: str,
     detail: str,
     field: str | None = None,
+    values: dict[str, Any] | None = None,
     **extra: Any,
 ) -> Response[dict[str, Any]]:
+    """A problem-details answer; ``title`` and ``detail`` are English message ids, translated for the caller."""
+    language = problem_language(request)
+    words = translator(language)
+    shown = {k: words.money(v.cents) if isinstance(v, Money) else v for k, v in (values or {}).items()}
     body: dict[str, Any] = {
         "type": f"/problems/{code}",
-        "title": title,
+        "title": words.translations.gettext(title),
         "status": status,
-        "detail": detail,
+        "detail": fill(words.translations.gettext(detail), shown),
         "instance": request.url.path,
         "code": code,
     }
     if field is not None:
         body["field"] = field
     body.update(extra)
-    headers = {"Retry-After": str(extra.get("retry_after", 5))} if status in (429, 503) else None
+    headers = {"Content-Language": language, "Vary": "Accept-Language"}
+    if status in (429, 503):
+        headers["Retry-After"] = str(extra.get("retry_after", 5))
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def handle_pb_error(request: Request[Any, Any, Any], exc: PbError) -> Response[dict[str, Any]]:
     return problem(
-        request, status=exc.status, code=exc.code, title=exc.title, detail=exc.detail, field=exc.field, **exc.extra
+        request, status=exc.status, code=exc.code, title=exc.title, detail=exc.template, field=exc.field,
+        values=exc.extra, **exc.members(),
     )
 
 

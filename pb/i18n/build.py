@@ -8,6 +8,7 @@ message. The .po files carry file names but no line numbers, so moving code does
 
 from __future__ import annotations
 
+import ast
 import io
 import sys
 from collections.abc import Sequence
@@ -45,7 +46,64 @@ def extract() -> Catalog:
         directory_filter=_inside_pb,
     ):
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    for filename, lineno, message in error_messages():
+        existing = template.get(message)
+        if existing is None:
+            template.add(message, None, [(filename, lineno)], flags=("python-format",) if "%(" in message else ())
+        else:
+            existing.locations.append((filename, lineno))
     return template
+
+
+def error_messages() -> list[tuple[str, int, str]]:
+    """(file, line, message) of every error's title and every literal detail it is raised with.
+
+    Errors (``pb.core.errors.PbError`` and its subclasses, wherever defined) are not gettext calls: their
+    sentences are message ids by convention, translated when a problem detail is answered. Found from the source,
+    without importing it: the classes whose bases lead to ``PbError``, then their ``title`` attributes and the
+    first argument of every call to one of them; and the literal titles and details of ``problem(...)``.
+    """
+    trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in sorted((ROOT / "pb").rglob("*.py"))}
+    bases: dict[str, set[str]] = {}
+    for tree in trees.values():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                bases.setdefault(node.name, set()).update(_name(b) for b in node.bases)
+    errors = {"PbError"}
+    while grown := {c for c, b in bases.items() if c not in errors and b & errors}:
+        errors |= grown
+    found: list[tuple[str, int, str]] = []
+    for path, tree in trees.items():
+        where = path.relative_to(ROOT).as_posix()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef) and node.name in errors:
+                found.extend(
+                    (where, item.lineno, item.value.value) for item in node.body
+                    if isinstance(item, ast.Assign | ast.AnnAssign) and _is_title(item)
+                    and isinstance(item.value, ast.Constant) and isinstance(item.value.value, str)
+                )
+            elif isinstance(node, ast.Call) and _name(node.func) in errors and node.args:
+                first = node.args[0]
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    found.append((where, node.lineno, first.value))
+            elif isinstance(node, ast.Call) and _name(node.func) == "problem":  # pb.http.problems' own answers
+                found.extend(
+                    (where, node.lineno, k.value.value) for k in node.keywords
+                    if k.arg in ("title", "detail") and isinstance(k.value, ast.Constant)
+                    and isinstance(k.value.value, str)
+                )
+    return found
+
+
+def _name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    return node.attr if isinstance(node, ast.Attribute) else ""
+
+
+def _is_title(item: ast.Assign | ast.AnnAssign) -> bool:
+    targets = item.targets if isinstance(item, ast.Assign) else [item.target]
+    return any(isinstance(t, ast.Name) and t.id == "title" for t in targets)
 
 
 def _inside_pb(directory: str) -> bool:

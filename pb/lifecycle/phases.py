@@ -35,7 +35,8 @@ async def transition(
     current = Phase(budget_round.phase)
     if to != next_phase(current):
         raise PhaseConflict(
-            f"the round is in {current.value}; it can only move on to {_next_name(current)}", field="to"
+            "the round is in %(phase)s; it can only move on to %(next_phase)s",
+            field="to", phase=current.value, next_phase=_next_name(current),
         )
     await _enter(session, budget_round, to, trigger="manual", actor=actor.actor, now=now)
     return budget_round

@@ -42,7 +42,7 @@ class NetworkOverview:
 async def municipality_by_slug(session: AsyncSession, slug: str) -> Municipality:
     found = (await session.exec(select(Municipality).where(Municipality.slug == slug))).first()
     if found is None:
-        raise NotFound(f"no municipality {slug!r}", field="municipality")
+        raise NotFound("no municipality %(slug)r", field="municipality", slug=slug)
     return found
 
 
@@ -83,7 +83,10 @@ async def network_overview(session: AsyncSession, *, municipality_slug: str, net
         )
     ).first()
     if network is None:
-        raise NotFound(f"no network {network_slug!r} in {municipality_slug!r}", field="network")
+        raise NotFound(
+            "no network %(network_slug)r in %(municipality_slug)r",
+            field="network", network_slug=network_slug, municipality_slug=municipality_slug,
+        )
     assert municipality.id is not None
     current = await current_round(session, municipality.id)
     budgets = [b for b in current.budgets if b.network_id == network.id] if current else []

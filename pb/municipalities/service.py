@@ -43,7 +43,7 @@ async def list_municipalities(session: AsyncSession) -> Sequence[Municipality]:
 async def get_municipality(session: AsyncSession, municipality_id: int) -> Municipality:
     municipality = await session.get(Municipality, municipality_id)
     if municipality is None:
-        raise NotFound(f"municipality {municipality_id} does not exist")
+        raise NotFound("municipality %(municipality_id)s does not exist", municipality_id=municipality_id)
     return municipality
 
 
@@ -54,5 +54,5 @@ async def find_municipality(session: AsyncSession, key: str) -> Municipality:
         query = select(Municipality).where(Municipality.id == int(key))
     found = (await session.exec(query)).first()
     if found is None:
-        raise NotFound(f"municipality {key!r} does not exist", field="municipality")
+        raise NotFound("municipality %(key)r does not exist", field="municipality", key=key)
     return found

@@ -28,7 +28,7 @@ async def create_network(
         select(Network).where(Network.municipality_id == municipality_id, Network.slug == data.slug)
     )
     if clash.first() is not None:
-        raise AlreadyExists(f"network {data.slug!r} exists in this municipality", field="slug")
+        raise AlreadyExists("network %(slug)r exists in this municipality", field="slug", slug=data.slug)
     network = Network(
         municipality_id=municipality_id,
         slug=data.slug,
@@ -104,7 +104,8 @@ async def _ensure_area_not_frozen(session: AsyncSession, network_id: int) -> Non
     frozen = sorted({r.slug for r in rounds if r.frozen_at is not None})
     if frozen:
         raise RoundFrozen(
-            f"the network's area is frozen while round {', '.join(frozen)} votes or counts on it", field="postal_codes"
+            "the network's area is frozen while round %(frozen)s votes or counts on it",
+            field="postal_codes", frozen=", ".join(frozen),
         )
 
 
@@ -121,5 +122,5 @@ async def list_networks(
 async def get_network(session: AsyncSession, network_id: int) -> Network:
     network = await session.get(Network, network_id)
     if network is None:
-        raise NotFound(f"network {network_id} does not exist")
+        raise NotFound("network %(network_id)s does not exist", network_id=network_id)
     return network

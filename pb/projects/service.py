@@ -26,7 +26,7 @@ async def add_project(
         select(BallotProject).where(BallotProject.budget_id == budget_id, BallotProject.code == data.code)
     )
     if clash.first() is not None:
-        raise AlreadyExists(f"project {data.code!r} is already on this ballot", field="code")
+        raise AlreadyExists("project %(code_value)r is already on this ballot", field="code", code_value=data.code)
     project = BallotProject(
         budget_id=budget.id or 0, code=data.code, title=data.title.as_dict(), description=data.description.as_dict(),
         cost=data.cost, proposal_id=proposal_id, created_at=now, updated_at=now,
@@ -88,5 +88,5 @@ async def list_projects(session: AsyncSession, *, budget_id: int) -> Sequence[Ba
 async def get_project(session: AsyncSession, project_id: int) -> BallotProject:
     project = await session.get(BallotProject, project_id)
     if project is None:
-        raise NotFound(f"project {project_id} does not exist")
+        raise NotFound("project %(project_id)s does not exist", project_id=project_id)
     return project

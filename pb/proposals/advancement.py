@@ -49,16 +49,18 @@ async def close_stage(
     budget_round = await lock_round(session, stage.round_id)
     ensure_manages_municipality(actor, budget_round.municipality_id)
     if stage.closed_at is not None:
-        raise Conflict(f"deliberation round {stage.number} is already closed")
+        raise Conflict("deliberation round %(number)s is already closed", number=stage.number)
     closes_early = now < stage.ends_at
     if closes_early and not early:
         raise PhaseConflict(
-            f"deliberation round {stage.number} is open until {stage.ends_at.isoformat()}; "
-            'close it early with {"early": true}',
-            field="early",
+            'deliberation round %(number)s is open until %(ends_at)s; close it early with {"early": true}',
+            field="early", number=stage.number, ends_at=stage.ends_at.isoformat(),
         )
     if now <= stage.starts_at:
-        raise PhaseConflict(f"deliberation round {stage.number} has not started; move or delete it instead")
+        raise PhaseConflict(
+            "deliberation round %(number)s has not started; move or delete it instead",
+            number=stage.number,
+        )
     if any(s.closed_at is None for s in await stages_of(session, stage.round_id) if s.number < stage.number):
         raise Conflict("close the earlier deliberation rounds first")
     if stage.is_last and budget_round.frozen_at is not None:

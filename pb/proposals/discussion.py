@@ -128,7 +128,7 @@ async def _add(
 async def get_comment(session: AsyncSession, comment_id: int) -> ProposalComment:
     comment = await session.get(ProposalComment, comment_id)
     if comment is None:
-        raise NotFound(f"comment {comment_id} does not exist", field="parent_id")
+        raise NotFound("comment %(comment_id)s does not exist", field="parent_id", comment_id=comment_id)
     return comment
 
 

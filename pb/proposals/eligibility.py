@@ -40,10 +40,13 @@ async def ensure_may_take_part(
         voting_ends_at=voting[0].ends_at if voting else None, now=now,
     )
     if who.claims is None:
-        raise NotEligibleToTakePart(f"{action} needs a resident's e-identification", reason="claims-unknown")
+        raise NotEligibleToTakePart(
+            "%(action)s needs a resident's e-identification",
+            reason="claims-unknown", action=action,
+        )
     verdict = judge(who.claims, rules)
     if not verdict.eligible:
         raise NotEligibleToTakePart(
-            f"{action} follows the rules of voting in it: {verdict.message}",
-            reason=verdict.reason,
+            "%(action)s follows the rules of voting in it: %(message)s",
+            reason=verdict.reason, action=action, message=verdict.message,
         )

@@ -98,7 +98,7 @@ async def _hide(
 ) -> None:
     kind = "proposal" if comment_id is None else "comment"
     if content.hidden_at is not None:
-        raise Conflict(f"this {kind} is already hidden")
+        raise Conflict("this %(kind)s is already hidden", kind=kind)
     content.hidden_at, content.hidden_reason = now, reason
     session.add(content)
     session.add(
@@ -138,7 +138,7 @@ async def _unhide(
 ) -> None:
     kind = "proposal" if comment_id is None else "comment"
     if content.hidden_at is None:
-        raise NotHidden(f"this {kind} is not hidden")
+        raise NotHidden("this %(kind)s is not hidden", kind=kind)
     hidden_reason = content.hidden_reason
     content.hidden_at, content.hidden_reason = None, None
     session.add(content)
@@ -184,7 +184,7 @@ async def _resolve_open_reports(
 async def get_report(session: AsyncSession, report_id: int) -> ContentReport:
     row = await session.get(ContentReport, report_id)
     if row is None:
-        raise NotFound(f"report {report_id} does not exist")
+        raise NotFound("report %(report_id)s does not exist", report_id=report_id)
     return row
 
 
@@ -196,7 +196,10 @@ async def resolve_report(
     proposal = await get_proposal(session, row.proposal_id)
     await ensure_moderates(session, actor, proposal)
     if row.resolved_at is not None:
-        raise ReportResolved(f"report {report_id} was resolved as {row.outcome}")
+        raise ReportResolved(
+            "report %(report_id)s was resolved as %(outcome)s",
+            report_id=report_id, outcome=row.outcome,
+        )
     row.resolved_at, row.outcome, row.resolution = now, data.outcome.value, data.reason
     session.add(row)
     await audit.record(

@@ -173,7 +173,10 @@ async def _reviewable(
     if budget_round.phase not in REVIEW_PHASES:
         raise PhaseConflict("proposals are reviewed in the proposals and deliberation phases")
     if proposal.status not in EDITABLE:
-        raise Conflict(f"proposal {proposal_id} is {proposal.status}", field=field)
+        raise Conflict(
+            "proposal %(proposal_id)s is %(state)s",
+            field=field, proposal_id=proposal_id, state=proposal.status,
+        )
     return proposal
 
 

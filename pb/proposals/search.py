@@ -118,7 +118,7 @@ def _text_search(q: str, lang: Language | None, dialect: str) -> _TextSearch:
     hence negated)."""
     words = _WORD.findall(q)
     if not words or len(q) > MAX_QUERY:
-        raise InvalidInput(f"search for up to {MAX_QUERY} characters of words", field="q")
+        raise InvalidInput("search for up to %(MAX_QUERY)s characters of words", field="q", MAX_QUERY=MAX_QUERY)
     languages = [lang] if lang else list(CONFIGS)
     if dialect == "postgresql":
         pairs: list[tuple[sa.ColumnElement[Any], sa.ColumnElement[Any]]] = [

@@ -32,7 +32,7 @@ async def submit_proposal(
 ) -> Proposal:
     budget = await session.get(Budget, data.budget_id)
     if budget is None:
-        raise InvalidInput(f"budget {data.budget_id} does not exist", field="budget_id")
+        raise InvalidInput("budget %(budget_id)s does not exist", field="budget_id", budget_id=data.budget_id)
     budget_round = await get_round(session, budget.round_id)
     if who.role is Role.COORDINATOR:
         if budget.network_id is None or budget.network_id != who.network_id:
@@ -41,7 +41,7 @@ async def submit_proposal(
         raise Forbidden("proposals come from residents and from networks' coordinators")
     if budget_round.phase != Phase.PROPOSALS.value:
         raise ProposalsClosed(
-            f"the round is in {budget_round.phase}: proposals are submitted in the proposals phase"
+            "the round is in %(phase)s: proposals are submitted in the proposals phase", phase=budget_round.phase
         )
     await ensure_may_take_part(session, who, budget=budget, budget_round=budget_round, now=now,
                                action="proposing for this budget")
@@ -89,7 +89,7 @@ async def update_proposal(
     if budget_round.phase != Phase.PROPOSALS.value:
         await open_stage(session, budget_round, now)
     if proposal.status not in EDITABLE:
-        raise Conflict(f"a proposal that is {proposal.status} cannot be edited")
+        raise Conflict("a proposal that is %(state)s cannot be edited", state=proposal.status)
     changes = data.model_dump(exclude_unset=True, exclude={"note"})
     if not changes:
         raise InvalidInput("nothing to change", field="title")
@@ -155,7 +155,7 @@ async def ensure_author(session: AsyncSession, proposal: Proposal, who: Particip
 async def get_proposal(session: AsyncSession, proposal_id: int) -> Proposal:
     proposal = await session.get(Proposal, proposal_id)
     if proposal is None:
-        raise NotFound(f"proposal {proposal_id} does not exist")
+        raise NotFound("proposal %(proposal_id)s does not exist", proposal_id=proposal_id)
     return proposal
 
 

@@ -128,7 +128,7 @@ async def _changeable(
     if budget_round.phase not in BEFORE_VOTING:
         raise PhaseConflict("deliberation rounds change only before voting")
     if stage.closed_at is not None:
-        raise Conflict(f"deliberation round {stage.number} is closed; its decisions stand")
+        raise Conflict("deliberation round %(number)s is closed; its decisions stand", number=stage.number)
     return stage, budget_round
 
 
@@ -145,7 +145,7 @@ async def list_stages(session: AsyncSession, *, round_id: int) -> Sequence[Delib
 async def get_stage(session: AsyncSession, stage_id: int) -> DeliberationRound:
     stage = await session.get(DeliberationRound, stage_id)
     if stage is None:
-        raise NotFound(f"deliberation round {stage_id} does not exist")
+        raise NotFound("deliberation round %(stage_id)s does not exist", stage_id=stage_id)
     return stage
 
 

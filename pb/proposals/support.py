@@ -32,12 +32,10 @@ async def support(
     await ensure_may_take_part(session, who, budget=await budget_of(session, proposal), budget_round=budget_round,
                                now=now, action="supporting a proposal of this budget")
     if proposal.status not in EDITABLE or proposal.hidden_at is not None:
-        merged = proposal.status == ProposalStatus.MERGED.value
-        raise Conflict(
-            f"proposal {proposal_id} was merged into {proposal.merged_into_id}"
-            if merged
-            else "this proposal cannot be supported now"
-        )
+        if proposal.status == ProposalStatus.MERGED.value:
+            raise Conflict("proposal %(proposal_id)s was merged into %(merged_into)s", proposal_id=proposal_id,
+                           merged_into=proposal.merged_into_id)
+        raise Conflict("this proposal cannot be supported now")
     if await _own(session, proposal_id, who) is not None:
         raise AlreadySupported("you already support this proposal")
     session.add(ProposalSupport(proposal_id=proposal_id, supporter_key=who.key, created_at=now))

@@ -47,7 +47,7 @@ async def set_policy(
 ) -> ResultsPolicy:
     budget_round = await session.get(BudgetRound, round_id)
     if budget_round is None:
-        raise NotFound(f"round {round_id} does not exist")
+        raise NotFound("round %(round_id)s does not exist", round_id=round_id)
     ensure_manages_municipality(actor, budget_round.municipality_id)
     policy = await session.get(ResultsPolicy, round_id) or ResultsPolicy(round_id=round_id, updated_at=now)
     policy.public_exports, policy.updated_at = public_exports, now
@@ -99,7 +99,10 @@ async def read_ballots(
     """
     publication = await session.get(BoardPublication, budget_id)
     if publication is None:
-        raise ResultNotReady(f"budget {budget_id} has no published ballot set; voting has not closed")
+        raise ResultNotReady(
+            "budget %(budget_id)s has no published ballot set; voting has not closed",
+            budget_id=budget_id,
+        )
     connection = await session.connection()
     receipt = col(Ballot.receipt)
     order = receipt.collate("C") if connection.dialect.name == "postgresql" else receipt
@@ -110,7 +113,7 @@ async def read_ballots(
         selections: list[Selections] = []
         for row_receipt, stored in rows:
             if row_receipt <= previous:
-                raise BallotSetChanged(f"budget {budget_id}: the board is not in receipt order", budget_id=budget_id)
+                raise BallotSetChanged("budget %(budget_id)s: the board is not in receipt order", budget_id=budget_id)
             previous = row_receipt
             ballot = stored_selections(stored)
             canonical = canonical_ballot(budget_id=budget_id, config_hash=publication.config_hash, selections=ballot)
@@ -122,9 +125,13 @@ async def read_ballots(
             progress(len(rows))
     if digest.hexdigest() != publication.set_hash or count != publication.ballot_count:
         raise BallotSetChanged(
-            f"budget {budget_id}: the stored ballots (hash {digest.hexdigest()[:16]}..., {count} ballots) differ "
-            f"from the published board (hash {publication.set_hash[:16]}..., {publication.ballot_count} ballots)",
+            "budget %(budget_id)s: the stored ballots (hash %(digest)s..., %(count)s ballots) differ from the "
+            "published board (hash %(set_hash)s..., %(ballot_count)s ballots)",
             budget_id=budget_id,
+            digest=digest.hexdigest()[:16],
+            count=count,
+            set_hash=publication.set_hash[:16],
+            ballot_count=publication.ballot_count,
         )
     return table
 
@@ -134,12 +141,12 @@ async def export_file(
 ) -> tuple[str, bytes]:
     """One export file of a published budget (.pb, or one table as CSV or Parquet), and its audit entry."""
     if fmt not in FORMATS:
-        raise InvalidInput(f"format is one of {', '.join(FORMATS)}", field="format")
+        raise InvalidInput("format is one of %(FORMATS)s", field="format", FORMATS=', '.join(FORMATS))
     if table not in TABLES:
-        raise InvalidInput(f"table is one of {', '.join(TABLES)}", field="table")
+        raise InvalidInput("table is one of %(TABLES)s", field="table", TABLES=', '.join(TABLES))
     budget = await session.get(Budget, budget_id)
     if budget is None:
-        raise NotFound(f"budget {budget_id} does not exist")
+        raise NotFound("budget %(budget_id)s does not exist", budget_id=budget_id)
     policy = await policy_of(session, budget.round_id)
     await published_result(session, budget_id=budget_id)
     ensure_may_export(principal, public_exports=policy.public_exports)

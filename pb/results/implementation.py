@@ -55,14 +55,14 @@ async def report_progress(
 async def _funded_project(session: AsyncSession, project_id: int) -> tuple[BallotProject, Budget]:
     project = await session.get(BallotProject, project_id)
     if project is None:
-        raise NotFound(f"project {project_id} does not exist")
+        raise NotFound("project %(project_id)s does not exist", project_id=project_id)
     budget = await session.get(Budget, project.budget_id)
     result = await session.get(BudgetResult, project.budget_id)
     assert budget is not None
     if result is None or result.status != ResultStatus.PUBLISHED.value:
         raise ResultsNotPublished("progress is recorded once the budget's result is published")
     if project.code not in result.outcome["selected"]:
-        raise InvalidInput(f"project {project.code} was not funded", field="project_id")
+        raise InvalidInput("project %(code_value)s was not funded", field="project_id", code_value=project.code)
     return project, budget
 
 
@@ -87,7 +87,7 @@ async def _notify_volunteers(
 async def project_feed(session: AsyncSession, *, project_id: int) -> Sequence[ImplementationUpdate]:
     """Every progress report of a project, newest first (public)."""
     if await session.get(BallotProject, project_id) is None:
-        raise NotFound(f"project {project_id} does not exist")
+        raise NotFound("project %(project_id)s does not exist", project_id=project_id)
     query = select(ImplementationUpdate).where(ImplementationUpdate.project_id == project_id)
     return (await session.exec(query.order_by(col(ImplementationUpdate.id).desc()))).all()
 

@@ -35,7 +35,7 @@ async def round_manifest(
     """
     budget_round = await session.get(BudgetRound, round_id)
     if budget_round is None:
-        raise NotFound(f"round {round_id} does not exist")
+        raise NotFound("round %(round_id)s does not exist", round_id=round_id)
     results = list(await results_of_round(session, round_id=round_id))
     config = await frozen_config(session, budget_round)
     unpublished = sorted(
@@ -44,7 +44,8 @@ async def round_manifest(
     )
     if unpublished:
         raise ResultsNotPublished(
-            f"the manifest is signed once every budget's result is published; not yet: {unpublished}"
+            "the manifest is signed once every budget's result is published; not yet: %(unpublished)s",
+            unpublished=unpublished,
         )
     municipality = await session.get(Municipality, budget_round.municipality_id)
     assert municipality is not None

@@ -84,9 +84,9 @@ async def published_result(session: AsyncSession, *, budget_id: int) -> PublicRe
     """A budget's published result with project titles; 404 for no budget, 409 before publication."""
     budget = await session.get(Budget, budget_id)
     if budget is None:
-        raise NotFound(f"budget {budget_id} does not exist")
+        raise NotFound("budget %(budget_id)s does not exist", budget_id=budget_id)
     result = await session.get(BudgetResult, budget_id)
     if result is None or result.status != ResultStatus.PUBLISHED.value:
-        raise ResultsNotPublished(f"budget {budget_id}'s result is not published yet")
+        raise ResultsNotPublished("budget %(budget_id)s's result is not published yet", budget_id=budget_id)
     projects = (await session.exec(select(BallotProject).where(BallotProject.budget_id == budget_id))).all()
     return PublicResult(budget, result, {p.code: p.title for p in projects})

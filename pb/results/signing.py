@@ -78,8 +78,9 @@ def manifest_key(settings: Settings, municipality: str) -> ManifestKey:
         return _load(own.get_secret_value(), municipality, None, "PB_RESULTS_SIGNING_KEYS")
     if not _fallback_allowed(settings):
         raise SigningKeyMissing(
-            f"no manifest signing key is configured for municipality {municipality!r} "
-            "(PB_RESULTS_SIGNING_KEYS) and there is no deployment-wide PB_RESULTS_SIGNING_KEY"
+            "no manifest signing key is configured for municipality %(municipality)r (PB_RESULTS_SIGNING_KEYS) "
+            "and there is no deployment-wide PB_RESULTS_SIGNING_KEY",
+            municipality=municipality,
         )
     return _load(settings.results_signing_key.get_secret_value(), municipality, settings.results_signing_kid,
                  "PB_RESULTS_SIGNING_KEY")

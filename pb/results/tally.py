@@ -55,15 +55,22 @@ async def ballot_set(session: AsyncSession, *, budget_id: int) -> BallotSet:
     """The counted ballots of a budget as stored now, checked against what the board published."""
     publication = await session.get(BoardPublication, budget_id)
     if publication is None:
-        raise ResultNotReady(f"budget {budget_id} has no published ballot set; voting has not closed")
+        raise ResultNotReady(
+            "budget %(budget_id)s has no published ballot set; voting has not closed",
+            budget_id=budget_id,
+        )
     rows = (await session.exec(select(Ballot).where(Ballot.budget_id == budget_id))).all()
     entries = tuple(sorted((b.receipt, stored_selections(b.selections)) for b in rows))
     found = BallotSet(budget_id, publication.config_hash, entries)
     if found.hash != publication.set_hash or len(entries) != publication.ballot_count:
         raise BallotSetChanged(
-            f"budget {budget_id}: the stored ballots (hash {found.hash[:16]}..., {len(entries)} ballots) differ "
-            f"from the published board (hash {publication.set_hash[:16]}..., {publication.ballot_count} ballots)",
+            "budget %(budget_id)s: the stored ballots (hash %(hash)s..., %(entries)s ballots) differ from the "
+            "published board (hash %(set_hash)s..., %(ballot_count)s ballots)",
             budget_id=budget_id,
+            hash=found.hash[:16],
+            entries=len(entries),
+            set_hash=publication.set_hash[:16],
+            ballot_count=publication.ballot_count,
         )
     return found
 
@@ -106,7 +113,10 @@ async def _tally_budget(
     existing = await session.get(BudgetResult, budget_id)
     if existing is not None and existing.status != ResultStatus.DRAFT.value:
         if existing.outcome != outcome or existing.ballot_set_hash != ballots.hash:
-            raise ResultPublished(f"budget {budget_id}'s result is {existing.status}; a new tally would differ")
+            raise ResultPublished(
+                "budget %(budget_id)s's result is %(state)s; a new tally would differ",
+                budget_id=budget_id, state=existing.status,
+            )
         return existing
     values = {
         "rule": spec["rule"], "parameters": dict(spec["rule_params"]), "tie_break": spec["tie_break"], "seed": seed,
@@ -141,14 +151,14 @@ async def results_of_round(session: AsyncSession, *, round_id: int) -> Sequence[
 async def get_result(session: AsyncSession, budget_id: int) -> BudgetResult:
     result = await session.get(BudgetResult, budget_id)
     if result is None:
-        raise NotFound(f"budget {budget_id} has no result yet")
+        raise NotFound("budget %(budget_id)s has no result yet", budget_id=budget_id)
     return result
 
 
 async def result_for_official(session: AsyncSession, *, budget_id: int, actor: Principal) -> BudgetResult:
     budget = await session.get(Budget, budget_id)
     if budget is None:
-        raise NotFound(f"budget {budget_id} does not exist")
+        raise NotFound("budget %(budget_id)s does not exist", budget_id=budget_id)
     ensure_manages_municipality(actor, (await _round(session, budget.round_id)).municipality_id)
     return await get_result(session, budget_id)
 
@@ -157,7 +167,7 @@ async def confirm(session: AsyncSession, *, budget_id: int, actor: Principal, no
     """An official confirms a draft result after checking it; 409 if the ballots changed since the tally."""
     result = await _for_official(session, budget_id, actor)
     if result.status != ResultStatus.DRAFT.value:
-        raise ResultNotReady(f"the result is {result.status}; only a draft is confirmed", field="status")
+        raise ResultNotReady("the result is %(state)s; only a draft is confirmed", field="status", state=result.status)
     await _same_ballots(session, result)
     result.status, result.confirmed_at = ResultStatus.CONFIRMED.value, now
     return await _save(session, result, actor, "results.confirm", now)
@@ -174,16 +184,19 @@ async def publish(
     """
     result = await _for_official(session, budget_id, actor)
     if result.status != ResultStatus.CONFIRMED.value:
-        raise ResultNotReady(f"the result is {result.status}; confirm it before publishing", field="status")
+        raise ResultNotReady(
+            "the result is %(state)s; confirm it before publishing",
+            field="status", state=result.status,
+        )
     await _same_ballots(session, result)
     minimum = await small_count_minimum(session, round_id=result.round_id)
     small = 0 < result.ballot_count < minimum
     if small and not acknowledge_small_count:
         raise SmallCountNotAcknowledged(
-            f"budget {budget_id} has {result.ballot_count} ballots, fewer than the round's minimum of {minimum}: "
+            "budget %(budget_id)s has %(ballot_count)s ballots, fewer than the round's minimum of %(minimum)s: "
             "its published counts may reveal how individual residents voted. Publish it with "
             '{"acknowledge_small_count": true} if that is accepted.',
-            field="acknowledge_small_count",
+            field="acknowledge_small_count", budget_id=budget_id, ballot_count=result.ballot_count, minimum=minimum,
         )
     result.status, result.published_at = ResultStatus.PUBLISHED.value, now
     extra = {"ballot_count": result.ballot_count, "small_count_minimum": minimum,
@@ -200,12 +213,15 @@ async def small_count_minimum(session: AsyncSession, *, round_id: int) -> int:
 async def _for_official(session: AsyncSession, budget_id: int, actor: Principal) -> BudgetResult:
     budget = await session.get(Budget, budget_id)
     if budget is None:
-        raise NotFound(f"budget {budget_id} does not exist")
+        raise NotFound("budget %(budget_id)s does not exist", budget_id=budget_id)
     budget_round = await _round(session, budget.round_id)
     ensure_manages_municipality(actor, budget_round.municipality_id)
     result = await get_result(session, budget_id)
     if result.status == ResultStatus.PUBLISHED.value:
-        raise ResultPublished(f"budget {budget_id}'s result is published and can no longer change")
+        raise ResultPublished(
+            "budget %(budget_id)s's result is published and can no longer change",
+            budget_id=budget_id,
+        )
     return result
 
 
@@ -213,9 +229,8 @@ async def _same_ballots(session: AsyncSession, result: BudgetResult) -> None:
     ballots = await ballot_set(session, budget_id=result.budget_id)
     if ballots.hash != result.ballot_set_hash:
         raise BallotSetChanged(
-            f"the ballot set changed since the tally (tallied {result.ballot_set_hash[:16]}..., now "
-            f"{ballots.hash[:16]}...); tally again",
-            budget_id=result.budget_id,
+            "the ballot set changed since the tally (tallied %(ballot_set_hash)s..., now %(hash)s...); tally again",
+            budget_id=result.budget_id, ballot_set_hash=result.ballot_set_hash[:16], hash=ballots.hash[:16],
         )
 
 
@@ -235,5 +250,5 @@ async def _save(
 async def _round(session: AsyncSession, round_id: int) -> BudgetRound:
     budget_round = await session.get(BudgetRound, round_id)
     if budget_round is None:
-        raise NotFound(f"round {round_id} does not exist")
+        raise NotFound("round %(round_id)s does not exist", round_id=round_id)
     return budget_round

@@ -30,7 +30,7 @@ async def create_round(session: AsyncSession, *, data: RoundCreate, actor: Princ
         )
     )
     if clash.first() is not None:
-        raise AlreadyExists(f"round {data.slug!r} exists in this municipality", field="slug")
+        raise AlreadyExists("round %(slug)r exists in this municipality", field="slug", slug=data.slug)
     budget_round = BudgetRound(
         municipality_id=data.municipality_id,
         slug=data.slug,
@@ -118,7 +118,7 @@ async def _replace_windows(
 async def get_round(session: AsyncSession, round_id: int) -> BudgetRound:
     budget_round = await session.get(BudgetRound, round_id)
     if budget_round is None:
-        raise NotFound(f"round {round_id} does not exist")
+        raise NotFound("round %(round_id)s does not exist", round_id=round_id)
     return budget_round
 
 
@@ -133,10 +133,10 @@ async def find_round(session: AsyncSession, reference: str) -> BudgetRound:
             Municipality.slug == municipality)
     found = (await session.exec(query.order_by(col(BudgetRound.id)).limit(2))).all()
     if not found:
-        raise NotFound(f"no round is called {reference!r}", field="round")
+        raise NotFound("no round is called %(reference)r", field="round", reference=reference)
     if len(found) > 1:
-        raise InvalidInput(f"several municipalities have a round {slug!r}: say which, as municipality/{slug}",
-                           field="round")
+        raise InvalidInput("several municipalities have a round %(slug)r: say which, as municipality/%(slug)s",
+                           field="round", slug=slug)
     return found[0]
 
 
@@ -145,7 +145,7 @@ async def lock_round(session: AsyncSession, round_id: int) -> BudgetRound:
     query = select(BudgetRound).where(BudgetRound.id == round_id).with_for_update()
     budget_round = (await session.exec(query)).first()
     if budget_round is None:
-        raise NotFound(f"round {round_id} does not exist")
+        raise NotFound("round %(round_id)s does not exist", round_id=round_id)
     return budget_round
 
 

@@ -80,7 +80,7 @@ class OidcClient:
                 raise ProviderUnavailable("the identity provider's discovery document names another issuer")
             for name in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
                 if not isinstance(document.get(name), str):
-                    raise ProviderUnavailable(f"the discovery document has no {name}")
+                    raise ProviderUnavailable("the discovery document has no %(name)s", name=name)
             self._metadata = _Cached(document, moment)
         return self._metadata.value
 

@@ -62,9 +62,9 @@ async def _publish(
     ballots = (await session.exec(select(Ballot).where(Ballot.budget_id == budget_id))).all()
     if participations != len(ballots):
         raise ReconciliationFailed(
-            f"budget {budget_id} has {participations} participations but {len(ballots)} ballots; "
-            "voting cannot close until this is explained",
-            budget_id=budget_id,
+            "budget %(budget_id)s has %(participations)s participations but %(ballots)s ballots; voting cannot "
+            "close until this is explained",
+            budget_id=budget_id, participations=participations, ballots=len(ballots),
         )
     entries = [
         (
@@ -106,7 +106,10 @@ async def board(session: AsyncSession, *, budget_id: int) -> tuple[BoardPublicat
     """A budget's published ballots in receipt order; 404 until voting has closed."""
     publication = await session.get(BoardPublication, budget_id)
     if publication is None:
-        raise NotFound(f"budget {budget_id} has no published ballots (they are published when voting closes)")
+        raise NotFound(
+            "budget %(budget_id)s has no published ballots (they are published when voting closes)",
+            budget_id=budget_id,
+        )
     ballots = (
         await session.exec(select(Ballot).where(Ballot.budget_id == budget_id).order_by(col(Ballot.receipt)))
     ).all()

@@ -71,7 +71,10 @@ async def round_by_slugs(
         )
     ).first()
     if found is None:
-        raise NotFound(f"no round {round_slug!r} in {municipality_slug!r}", field="round")
+        raise NotFound(
+            "no round %(round_slug)r in %(municipality_slug)r",
+            field="round", round_slug=round_slug, municipality_slug=municipality_slug,
+        )
     return municipality, found
 
 
@@ -85,7 +88,10 @@ async def budget_by_slugs(
         await session.exec(select(Budget).where(Budget.round_id == budget_round.id, Budget.slug == budget_slug))
     ).first()
     if budget is None:
-        raise NotFound(f"no budget {budget_slug!r} in round {round_slug!r}", field="budget")
+        raise NotFound(
+            "no budget %(budget_slug)r in round %(round_slug)r",
+            field="budget", budget_slug=budget_slug, round_slug=round_slug,
+        )
     return municipality, budget_round, budget
 
 
@@ -108,7 +114,7 @@ async def open_booth(
     assert budget.id is not None
     if budget_round.phase != Phase.VOTING.value or budget_round.config_hash is None:
         raise VotingClosed(
-            f"voting is not open: the round is in its {budget_round.phase} phase", phase=budget_round.phase
+            "voting is not open: the round is in its %(phase)s phase", phase=budget_round.phase
         )
     frozen = await frozen_round(session, budget_round.id, budget_round.config_hash)
     if frozen.voting_ends_at is not None and now >= frozen.voting_ends_at:

@@ -121,7 +121,7 @@ async def _lock_round_of(
     row = (await (await session.connection()).execute(query, params)).first()
     if row is None:
         await session_resident(session, session_id, now=now)  # an invalid session is a 401 before a 404
-        raise NotFound(f"budget {budget_id} does not exist")
+        raise NotFound("budget %(budget_id)s does not exist", budget_id=budget_id)
     round_id, phase, frozen_hash, municipality_code, at, *resident_row = row
     known, person, birth_date, resident_municipality, postal_code, acr, expires_at, revoked_at = resident_row
     if known is None or revoked_at is not None or expires_at <= now:
@@ -157,7 +157,7 @@ def _round_lock_query(dialect: str) -> Any:
 
 async def _open_round(session: AsyncSession, locked: _LockedRound) -> FrozenRound:
     if locked.phase != Phase.VOTING.value or locked.config_hash is None:
-        raise VotingClosed(f"voting is not open: the round is in its {locked.phase} phase")
+        raise VotingClosed("voting is not open: the round is in its %(phase)s phase", phase=locked.phase)
     frozen = await frozen_round(session, locked.round_id, locked.config_hash)
     if frozen.voting_ends_at is not None and locked.database_now >= frozen.voting_ends_at:
         raise VotingClosed("voting has ended")

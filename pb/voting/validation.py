@@ -39,8 +39,8 @@ def _as_ballot(kind: BallotFormat, selections: Selections) -> Ballot:
         return Ballot(tuple(code for code, _ in pairs), tuple(points for _, points in pairs))
     if isinstance(selections, dict):
         raise InvalidBallot(
-            f"{kind.value} ballots list project codes: send [code, ...]",
+            "%(value)s ballots list project codes: send [code, ...]",
             field="selections",
-            reason="wrong-shape",
+            reason="wrong-shape", value=kind.value,
         )
     return Ballot(tuple(selections))
