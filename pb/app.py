@@ -19,8 +19,8 @@ from litestar.types import GetLogger
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pb import __version__
-from pb.audit.routes import AuditController, CastEventController
-from pb.budgets.routes import BudgetController
+from pb.audit.routes import AuditController
+from pb.budgets.routes import BudgetController, RoundBudgetController
 from pb.core.clock import Clock, system_clock
 from pb.core.db import create_engine, create_sessionmaker
 from pb.core.settings import Settings
@@ -31,16 +31,29 @@ from pb.http.security import security_headers
 from pb.lifecycle.routes import TransitionController
 from pb.lifecycle.scheduler import run_schedule
 from pb.municipalities.routes import MunicipalityController
-from pb.networks.routes import NetworkController
-from pb.projects.routes import ProjectController
+from pb.networks.routes import MunicipalityNetworkController, NetworkController
+from pb.projects.routes import BudgetProjectController, ProjectController
+from pb.proposals.deliberation_routes import DeliberationRoundController, ReviewController, RoundDeliberationController
 from pb.proposals.discussion_routes import AnswerController, DiscussionController
-from pb.proposals.review_routes import DeliberationRoundController, ModerationController, ReviewController
+from pb.proposals.moderation_routes import (
+    CommentModerationController,
+    ProposalModerationController,
+    ReportController,
+    RoundReportController,
+)
 from pb.proposals.routes import ProposalController
-from pb.research.routes import ResearchController
-from pb.results.routes import ImplementationController, ResultsController
+from pb.research.routes import ExportController, ResultsPolicyController
+from pb.results.routes import (
+    BudgetResultController,
+    ProgressController,
+    PublicResultController,
+    ResultKeysController,
+    RoundResultsController,
+    VolunteerNoticeController,
+)
 from pb.rounds.routes import RoundController
 from pb.signin.setup import attach_signin, signin_handlers
-from pb.voting.routes import BoardController, VotingController
+from pb.voting.routes import BallotController, BoardController, MyBudgetsController, ReceiptController
 from pb.web import compression_config, template_config, web_handlers
 
 
@@ -77,13 +90,15 @@ def create_app(
 
     app = Litestar(
         route_handlers=[
-            health, MunicipalityController, NetworkController, RoundController, TransitionController, BudgetController,
-            ProjectController,
-            ProposalController, DiscussionController, AnswerController, ReviewController, DeliberationRoundController,
-            ModerationController,
-            VotingController, BoardController,
-            ResultsController, ResearchController, ImplementationController,
-            AuditController, CastEventController,
+            health, MunicipalityController, MunicipalityNetworkController, NetworkController, RoundController,
+            TransitionController, RoundBudgetController, BudgetController, BudgetProjectController, ProjectController,
+            ProposalController, DiscussionController, AnswerController, ReviewController, RoundDeliberationController,
+            DeliberationRoundController, ProposalModerationController, CommentModerationController,
+            RoundReportController, ReportController,
+            MyBudgetsController, BallotController, BoardController, ReceiptController,
+            RoundResultsController, BudgetResultController, PublicResultController, ResultKeysController,
+            ResultsPolicyController, ExportController, ProgressController, VolunteerNoticeController,
+            AuditController,
             *signin_handlers(settings),
             *web_handlers(),
         ],

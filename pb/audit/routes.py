@@ -16,10 +16,11 @@ AUTH = {"principal": Provide(provide_principal)}
 
 
 class AuditController(Controller):
+    path = "/audit"
     tags = ("audit",)
     dependencies = AUTH
 
-    @get("/audit")
+    @get("/", operation_id="listAuditEntries")
     async def entries(
         self, db_session: DbSession, principal: Caller, offset: FromQuery[int] = 0, limit: FromQuery[int] = 100
     ) -> AuditPage:
@@ -27,17 +28,13 @@ class AuditController(Controller):
         rows, total = await service.page(db_session, principal=principal, offset=offset, limit=limit)
         return AuditPage(entries=[AuditEntry.model_validate(r) for r in rows], offset=offset, limit=limit, total=total)
 
-    @get("/audit/verify")
+    @get("/verify", operation_id="verifyAuditLog")
     async def verify(self, db_session: DbSession, principal: Caller) -> AuditVerdict:
         problems, total = await service.verify(db_session, principal=principal)
         return AuditVerdict(intact=not problems, entries=total,
                             problems=[{"seq": p.seq, "problem": p.problem} for p in problems])
 
-
-class CastEventController(Controller):
-    tags = ("audit",)
-
-    @get("/audit/cast-events", dependencies={"principal": Provide(provide_principal)})
+    @get("/cast-events", operation_id="countCastEvents")
     async def cast_events(
         self, db_session: DbSession, principal: Caller, budget_id: FromQuery[int | None] = None
     ) -> Sequence[CastEventCountPublic]:

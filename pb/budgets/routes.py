@@ -16,33 +16,41 @@ from pb.rounds.service import get_round
 AUTH = {"principal": Provide(provide_principal)}
 
 
-class BudgetController(Controller):
+class RoundBudgetController(Controller):
+    """A round's budgets: listed by anyone, created by its officials."""
+
+    path = "/rounds/{round_id:int}/budgets"
     tags = ("budgets",)
 
-    @get("/rounds/{round_id:int}/budgets")
+    @get("/", operation_id="listBudgets")
     async def list_budgets(self, db_session: DbSession, round_id: FromPath[int]) -> Sequence[BudgetPublic]:
         await get_round(db_session, round_id)
         return [BudgetPublic.model_validate(b) for b in await service.list_budgets(db_session, round_id=round_id)]
 
-    @post("/rounds/{round_id:int}/budgets", dependencies=AUTH)
+    @post("/", dependencies=AUTH, operation_id="createBudget")
     async def create_budget(
         self, db_session: DbSession, round_id: FromPath[int], data: JSONBody[BudgetCreate], principal: Caller, now: Now
     ) -> BudgetPublic:
         budget = await service.create_budget(db_session, round_id=round_id, data=data, actor=principal, now=now)
         return BudgetPublic.model_validate(budget)
 
-    @get("/budgets/{budget_id:int}")
+
+class BudgetController(Controller):
+    path = "/budgets/{budget_id:int}"
+    tags = ("budgets",)
+
+    @get("/", operation_id="getBudget")
     async def get_budget(self, db_session: DbSession, budget_id: FromPath[int]) -> BudgetPublic:
         return BudgetPublic.model_validate(await service.get_budget(db_session, budget_id))
 
-    @patch("/budgets/{budget_id:int}", dependencies=AUTH)
+    @patch("/", dependencies=AUTH, operation_id="updateBudget")
     async def update_budget(
         self, db_session: DbSession, budget_id: FromPath[int], data: JSONBody[BudgetUpdate], principal: Caller, now: Now
     ) -> BudgetPublic:
         budget = await service.update_budget(db_session, budget_id=budget_id, data=data, actor=principal, now=now)
         return BudgetPublic.model_validate(budget)
 
-    @delete("/budgets/{budget_id:int}", dependencies=AUTH)
+    @delete("/", dependencies=AUTH, operation_id="deleteBudget")
     async def delete_budget(
         self, db_session: DbSession, budget_id: FromPath[int], principal: Caller, now: Now
     ) -> None:

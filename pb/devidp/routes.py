@@ -65,15 +65,15 @@ class DevIdpController(Controller):
     include_in_schema = False
     dependencies = {"dev_idp": Provide(provide_dev_idp, sync_to_thread=False)}  # noqa: RUF012
 
-    @get("/.well-known/openid-configuration")
+    @get("/.well-known/openid-configuration", operation_id="devIdpDiscovery")
     async def discovery(self, dev_idp: DevIdp) -> dict[str, Any]:
         return dev_idp.discovery()
 
-    @get("/jwks")
+    @get("/jwks", operation_id="devIdpKeys")
     async def jwks(self, dev_idp: DevIdp) -> dict[str, Any]:
         return dev_idp.jwks()
 
-    @get("/authorize", media_type=MediaType.HTML)
+    @get("/authorize", media_type=MediaType.HTML, operation_id="devIdpAuthorize")
     async def authorize(self, request: Request[Any, Any, Any], dev_idp: DevIdp, now: Now) -> Response[str]:
         params = {k: v for k, v in request.query_params.items() if k not in ("person", "generated")}
         person = request.query_params.get("person")
@@ -84,7 +84,7 @@ class DevIdpController(Controller):
             return Response(_person_page(params), media_type=MediaType.HTML)
         return Redirect(dev_idp.authorize(params, person_id=person, now=now), status_code=302)
 
-    @post("/token", status_code=200)
+    @post("/token", status_code=200, operation_id="devIdpToken")
     async def token(
         self,
         request: Request[Any, Any, Any],

@@ -13,7 +13,7 @@ from pb import __version__
 from pb.core.db import SessionMaker
 
 
-@get("/health", tags=["health"])
+@get("/health", tags=["health"], operation_id="getHealth")
 async def health(state: State) -> Response[dict[str, Any]]:
     sessionmaker: SessionMaker = state.sessionmaker
     try:

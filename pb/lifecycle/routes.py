@@ -21,7 +21,7 @@ class TransitionController(Controller):
     path = "/rounds/{round_id:int}/transitions"
     tags = ("rounds",)
 
-    @post("/", dependencies=AUTH, status_code=200)
+    @post("/", dependencies=AUTH, status_code=200, operation_id="moveRound")
     async def transition(
         self, db_session: DbSession, round_id: FromPath[int], data: JSONBody[TransitionRequest], principal: Caller,
         now: Now,
@@ -29,6 +29,6 @@ class TransitionController(Controller):
         budget_round = await phases.transition(db_session, round_id=round_id, to=data.to, actor=principal, now=now)
         return await service.round_public(db_session, budget_round)
 
-    @get("/")
+    @get("/", operation_id="listTransitions")
     async def list_transitions(self, db_session: DbSession, round_id: FromPath[int]) -> Sequence[TransitionPublic]:
         return [TransitionPublic.model_validate(t) for t in await service.transitions_of(db_session, round_id)]

@@ -18,15 +18,15 @@ class MunicipalityController(Controller):
     path = "/municipalities"
     tags = ("municipalities",)
 
-    @get("/")
+    @get("/", operation_id="listMunicipalities")
     async def list_municipalities(self, db_session: DbSession) -> Sequence[MunicipalityPublic]:
         return [MunicipalityPublic.model_validate(m) for m in await service.list_municipalities(db_session)]
 
-    @get("/{municipality_id:int}")
+    @get("/{municipality_id:int}", operation_id="getMunicipality")
     async def get_municipality(self, db_session: DbSession, municipality_id: FromPath[int]) -> MunicipalityPublic:
         return MunicipalityPublic.model_validate(await service.get_municipality(db_session, municipality_id))
 
-    @post("/", dependencies={"principal": Provide(provide_principal)})
+    @post("/", dependencies={"principal": Provide(provide_principal)}, operation_id="createMunicipality")
     async def create_municipality(
         self, db_session: DbSession, data: JSONBody[MunicipalityCreate], principal: Caller, now: Now
     ) -> MunicipalityPublic:

@@ -15,10 +15,13 @@ from pb.networks.schemas import NetworkCreate, NetworkPublic, NetworkUpdate
 AUTH = {"principal": Provide(provide_principal)}
 
 
-class NetworkController(Controller):
+class MunicipalityNetworkController(Controller):
+    """A municipality's development networks."""
+
+    path = "/municipalities/{municipality_id:int}/networks"
     tags = ("networks",)
 
-    @get("/municipalities/{municipality_id:int}/networks")
+    @get("/", operation_id="listNetworks")
     async def list_networks(
         self, db_session: DbSession, municipality_id: FromPath[int], include_archived: FromQuery[bool] = False
     ) -> Sequence[NetworkPublic]:
@@ -27,7 +30,7 @@ class NetworkController(Controller):
         )
         return [NetworkPublic.model_validate(n) for n in networks]
 
-    @post("/municipalities/{municipality_id:int}/networks", dependencies=AUTH)
+    @post("/", dependencies=AUTH, operation_id="createNetwork")
     async def create_network(
         self,
         db_session: DbSession,
@@ -41,11 +44,16 @@ class NetworkController(Controller):
         )
         return NetworkPublic.model_validate(network)
 
-    @get("/networks/{network_id:int}")
+
+class NetworkController(Controller):
+    path = "/networks/{network_id:int}"
+    tags = ("networks",)
+
+    @get("/", operation_id="getNetwork")
     async def get_network(self, db_session: DbSession, network_id: FromPath[int]) -> NetworkPublic:
         return NetworkPublic.model_validate(await service.get_network(db_session, network_id))
 
-    @patch("/networks/{network_id:int}", dependencies=AUTH)
+    @patch("/", dependencies=AUTH, operation_id="updateNetwork")
     async def update_network(
         self,
         db_session: DbSession,

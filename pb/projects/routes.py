@@ -15,14 +15,17 @@ from pb.projects.schemas import ProjectCreate, ProjectPublic, ProjectUpdate
 AUTH = {"principal": Provide(provide_principal)}
 
 
-class ProjectController(Controller):
+class BudgetProjectController(Controller):
+    """A budget's ballot projects."""
+
+    path = "/budgets/{budget_id:int}/projects"
     tags = ("projects",)
 
-    @get("/budgets/{budget_id:int}/projects")
+    @get("/", operation_id="listProjects")
     async def list_projects(self, db_session: DbSession, budget_id: FromPath[int]) -> Sequence[ProjectPublic]:
         return [ProjectPublic.model_validate(p) for p in await service.list_projects(db_session, budget_id=budget_id)]
 
-    @post("/budgets/{budget_id:int}/projects", dependencies=AUTH)
+    @post("/", dependencies=AUTH, operation_id="addProject")
     async def add_project(
         self, db_session: DbSession, budget_id: FromPath[int], data: JSONBody[ProjectCreate], principal: Caller,
         now: Now,
@@ -30,11 +33,16 @@ class ProjectController(Controller):
         project = await service.add_project(db_session, budget_id=budget_id, data=data, actor=principal, now=now)
         return ProjectPublic.model_validate(project)
 
-    @get("/projects/{project_id:int}")
+
+class ProjectController(Controller):
+    path = "/projects/{project_id:int}"
+    tags = ("projects",)
+
+    @get("/", operation_id="getProject")
     async def get_project(self, db_session: DbSession, project_id: FromPath[int]) -> ProjectPublic:
         return ProjectPublic.model_validate(await service.get_project(db_session, project_id))
 
-    @patch("/projects/{project_id:int}", dependencies=AUTH)
+    @patch("/", dependencies=AUTH, operation_id="updateProject")
     async def update_project(
         self, db_session: DbSession, project_id: FromPath[int], data: JSONBody[ProjectUpdate], principal: Caller,
         now: Now,
@@ -42,7 +50,7 @@ class ProjectController(Controller):
         project = await service.update_project(db_session, project_id=project_id, data=data, actor=principal, now=now)
         return ProjectPublic.model_validate(project)
 
-    @delete("/projects/{project_id:int}", dependencies=AUTH)
+    @delete("/", dependencies=AUTH, operation_id="removeProject")
     async def remove_project(
         self, db_session: DbSession, project_id: FromPath[int], principal: Caller, now: Now
     ) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import overload
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -46,118 +47,83 @@ class ReportResolved(Conflict):
     title = "The report is already resolved"
 
 
-async def hide_proposal(
-    session: AsyncSession, *, proposal_id: int, reason: str, actor: Principal, now: datetime
-) -> Proposal:
-    proposal = await get_proposal(session, proposal_id)
-    await ensure_moderates(session, actor, proposal)
-    await _hide(session, proposal, proposal_id=proposal_id, comment_id=None, reason=reason, actor=actor, now=now)
-    return proposal
+@overload
+async def set_hidden(
+    session: AsyncSession, *, proposal_id: int, hidden: bool, reason: str, actor: Principal, now: datetime
+) -> Proposal: ...
 
 
-async def hide_comment(
-    session: AsyncSession, *, comment_id: int, reason: str, actor: Principal, now: datetime
-) -> ProposalComment:
-    comment = await get_comment(session, comment_id)
-    await ensure_moderates(session, actor, await get_proposal(session, comment.proposal_id))
-    await _hide(
-        session, comment, proposal_id=comment.proposal_id, comment_id=comment_id, reason=reason, actor=actor, now=now
-    )
-    return comment
+@overload
+async def set_hidden(
+    session: AsyncSession, *, comment_id: int, hidden: bool, reason: str, actor: Principal, now: datetime
+) -> ProposalComment: ...
 
 
-async def unhide_proposal(
-    session: AsyncSession, *, proposal_id: int, reason: str, actor: Principal, now: datetime
-) -> Proposal:
-    proposal = await get_proposal(session, proposal_id)
-    await ensure_moderates(session, actor, proposal)
-    await _unhide(session, proposal, proposal_id=proposal_id, comment_id=None, reason=reason, actor=actor, now=now)
-    return proposal
+async def set_hidden(
+    session: AsyncSession,
+    *,
+    proposal_id: int | None = None,
+    comment_id: int | None = None,
+    hidden: bool,
+    reason: str,
+    actor: Principal,
+    now: datetime,
+) -> Proposal | ProposalComment:
+    """Hide a proposal or a comment (give one id), or show it again (``hidden=False``)."""
+    content: Proposal | ProposalComment
+    if comment_id is not None:
+        content = await get_comment(session, comment_id)
+        proposal_id = content.proposal_id
+        await ensure_moderates(session, actor, await get_proposal(session, proposal_id))
+    elif proposal_id is not None:
+        content = await get_proposal(session, proposal_id)
+        await ensure_moderates(session, actor, content)
+    else:
+        raise TypeError("set_hidden needs a proposal_id or a comment_id")
+    await _set_hidden(session, content, proposal_id=proposal_id, comment_id=comment_id, hidden=hidden,
+                      reason=reason, actor=actor, now=now)
+    return content
 
 
-async def unhide_comment(
-    session: AsyncSession, *, comment_id: int, reason: str, actor: Principal, now: datetime
-) -> ProposalComment:
-    comment = await get_comment(session, comment_id)
-    await ensure_moderates(session, actor, await get_proposal(session, comment.proposal_id))
-    await _unhide(
-        session, comment, proposal_id=comment.proposal_id, comment_id=comment_id, reason=reason, actor=actor, now=now
-    )
-    return comment
-
-
-async def _hide(
+async def _set_hidden(
     session: AsyncSession,
     content: Proposal | ProposalComment,
     *,
     proposal_id: int,
     comment_id: int | None,
+    hidden: bool,
     reason: str,
     actor: Principal,
     now: datetime,
 ) -> None:
     kind = "proposal" if comment_id is None else "comment"
-    if content.hidden_at is not None:
+    if hidden and content.hidden_at is not None:
         raise Conflict("this %(kind)s is already hidden", kind=kind)
-    content.hidden_at, content.hidden_reason = now, reason
-    session.add(content)
-    session.add(
-        ModerationAction(
-            proposal_id=proposal_id,
-            comment_id=comment_id,
-            action=ModerationKind.HIDE.value,
-            reason=reason,
-            created_at=now,
-        )
-    )
-    resolved = await _resolve_open_reports(
-        session, proposal_id=proposal_id, comment_id=comment_id, reason=reason, now=now
-    )
-    details: dict[str, object] = {"reason": reason, "resolved_reports": resolved}
-    if comment_id is not None:
-        details["proposal_id"] = proposal_id
-    await audit.record(
-        session,
-        actor=actor.actor,
-        action="moderation.hide",
-        target=f"{kind}:{comment_id if comment_id is not None else proposal_id}",
-        now=now,
-        details=details,
-    )
-
-
-async def _unhide(
-    session: AsyncSession,
-    content: Proposal | ProposalComment,
-    *,
-    proposal_id: int,
-    comment_id: int | None,
-    reason: str,
-    actor: Principal,
-    now: datetime,
-) -> None:
-    kind = "proposal" if comment_id is None else "comment"
-    if content.hidden_at is None:
+    if not hidden and content.hidden_at is None:
         raise NotHidden("this %(kind)s is not hidden", kind=kind)
-    hidden_reason = content.hidden_reason
-    content.hidden_at, content.hidden_reason = None, None
+    details: dict[str, object] = {"reason": reason}
+    if hidden:
+        content.hidden_at, content.hidden_reason = now, reason
+    else:
+        details["hidden_reason"] = content.hidden_reason
+        content.hidden_at, content.hidden_reason = None, None
     session.add(content)
+    move = ModerationKind.HIDE if hidden else ModerationKind.UNHIDE
     session.add(
         ModerationAction(
-            proposal_id=proposal_id,
-            comment_id=comment_id,
-            action=ModerationKind.UNHIDE.value,
-            reason=reason,
-            created_at=now,
+            proposal_id=proposal_id, comment_id=comment_id, action=move.value, reason=reason, created_at=now
         )
     )
-    details: dict[str, object] = {"reason": reason, "hidden_reason": hidden_reason}
+    if hidden:
+        details["resolved_reports"] = await _resolve_open_reports(
+            session, proposal_id=proposal_id, comment_id=comment_id, reason=reason, now=now
+        )
     if comment_id is not None:
         details["proposal_id"] = proposal_id
     await audit.record(
         session,
         actor=actor.actor,
-        action="moderation.unhide",
+        action=f"moderation.{move.value}",
         target=f"{kind}:{comment_id if comment_id is not None else proposal_id}",
         now=now,
         details=details,
@@ -220,11 +186,12 @@ async def resolve_report(
             proposal if row.comment_id is None else await get_comment(session, row.comment_id)
         )
         if content.hidden_at is None:
-            await _hide(
+            await _set_hidden(
                 session,
                 content,
                 proposal_id=row.proposal_id,
                 comment_id=row.comment_id,
+                hidden=True,
                 reason=data.reason,
                 actor=actor,
                 now=now,

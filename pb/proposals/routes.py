@@ -30,14 +30,14 @@ class ProposalController(Controller):
     path = "/proposals"
     tags = ("proposals",)
 
-    @post("/", dependencies=PARTICIPANT)
+    @post("/", dependencies=PARTICIPANT, operation_id="submitProposal")
     async def submit(
         self, db_session: DbSession, data: JSONBody[ProposalCreate], who: Who, now: Now
     ) -> ProposalPublic:
         proposal = await service.submit_proposal(db_session, data=data, who=who, now=now)
         return await service.view(db_session, proposal.id or 0)
 
-    @get("/")
+    @get("/", operation_id="findProposals")
     async def find(
         self,
         db_session: DbSession,
@@ -70,11 +70,11 @@ class ProposalController(Controller):
             items=await service.views(db_session, rows), total=total, limit=limit, offset=offset
         )
 
-    @get("/{proposal_id:int}")
+    @get("/{proposal_id:int}", operation_id="getProposal")
     async def get_proposal(self, db_session: DbSession, proposal_id: FromPath[int]) -> ProposalPublic:
         return await service.view(db_session, proposal_id)
 
-    @patch("/{proposal_id:int}", dependencies=PARTICIPANT)
+    @patch("/{proposal_id:int}", dependencies=PARTICIPANT, operation_id="reviseProposal")
     async def revise(
         self,
         db_session: DbSession,
@@ -86,14 +86,14 @@ class ProposalController(Controller):
         await service.update_proposal(db_session, proposal_id=proposal_id, data=data, who=who, now=now)
         return await service.view(db_session, proposal_id)
 
-    @get("/{proposal_id:int}/history")
+    @get("/{proposal_id:int}/history", operation_id="getProposalHistory")
     async def history(self, db_session: DbSession, proposal_id: FromPath[int]) -> Sequence[VersionPublic]:
         return [
             VersionPublic.model_validate(v)
             for v in await service.history(db_session, proposal_id=proposal_id)
         ]
 
-    @get("/{proposal_id:int}/moderation", dependencies=PARTICIPANT)
+    @get("/{proposal_id:int}/moderation", dependencies=PARTICIPANT, operation_id="getProposalModeration")
     async def moderation_state(
         self, db_session: DbSession, proposal_id: FromPath[int], who: Who
     ) -> ModerationState:

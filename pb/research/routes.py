@@ -28,10 +28,13 @@ async def provide_optional_principal(
     return await provide_principal(request, state, settings, now)
 
 
-class ResearchController(Controller):
+class ResultsPolicyController(Controller):
+    """A round's research export policy, set by its officials."""
+
+    path = "/rounds/{round_id:int}/results-policy"
     tags = ("results",)
 
-    @put("/rounds/{round_id:int}/results-policy", dependencies=AUTH)
+    @put("/", dependencies=AUTH, operation_id="setResultsPolicy")
     async def policy(
         self, db_session: DbSession, round_id: FromPath[int], data: JSONBody[PolicyUpdate], principal: Caller,
         now: Now,
@@ -40,7 +43,12 @@ class ResearchController(Controller):
                                           now=now)
         return PolicyPublic.model_validate(policy)
 
-    @get("/budgets/{budget_id:int}/export", dependencies={"caller": Provide(provide_optional_principal)})
+
+class ExportController(Controller):
+    path = "/budgets/{budget_id:int}/export"
+    tags = ("results",)
+
+    @get("/", dependencies={"caller": Provide(provide_optional_principal)}, operation_id="exportBudget")
     async def export(
         self, db_session: DbSession, budget_id: FromPath[int], caller: MaybeCaller, now: Now,
         format: FromQuery[str] = "pb", table: FromQuery[str] = "ballots",

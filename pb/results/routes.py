@@ -50,10 +50,13 @@ def _view(v: PublicResult) -> PublicResultView:
     )
 
 
-class ResultsController(Controller):
+class RoundResultsController(Controller):
+    """A round's tally and its signed result manifest."""
+
+    path = "/rounds/{round_id:int}"
     tags = ("results",)
 
-    @post("/rounds/{round_id:int}/tally", dependencies=AUTH, status_code=200)
+    @post("/tally", dependencies=AUTH, status_code=200, operation_id="tallyRound")
     async def retally(
         self, db_session: DbSession, round_id: FromPath[int], principal: Caller, now: Now
     ) -> Sequence[ResultPublic]:
@@ -61,7 +64,19 @@ class ResultsController(Controller):
         results = await tally.retally(db_session, round_id=round_id, actor=principal, now=now)
         return [ResultPublic.model_validate(r) for r in results]
 
-    @get("/budgets/{budget_id:int}/result", dependencies=AUTH)
+    @get("/manifest", operation_id="getRoundManifest")
+    async def manifest(self, db_session: DbSession, round_id: FromPath[int], settings: AppSettings) -> dict[str, Any]:
+        """The round's signed result manifest (every budget published)."""
+        return await round_manifest(db_session, round_id=round_id, settings=settings)
+
+
+class BudgetResultController(Controller):
+    """A budget's stored result, for its officials to review, confirm and publish."""
+
+    path = "/budgets/{budget_id:int}/result"
+    tags = ("results",)
+
+    @get("/", dependencies=AUTH, operation_id="getBudgetResult")
     async def review(
         self, db_session: DbSession, budget_id: FromPath[int], principal: Caller
     ) -> ResultPublic:
@@ -69,14 +84,14 @@ class ResultsController(Controller):
         return ResultPublic.model_validate(await tally.result_for_official(db_session, budget_id=budget_id,
                                                                             actor=principal))
 
-    @post("/budgets/{budget_id:int}/result/confirm", dependencies=AUTH, status_code=200)
+    @post("/confirm", dependencies=AUTH, status_code=200, operation_id="confirmBudgetResult")
     async def confirm(
         self, db_session: DbSession, budget_id: FromPath[int], principal: Caller, now: Now
     ) -> ResultPublic:
         result = await tally.confirm(db_session, budget_id=budget_id, actor=principal, now=now)
         return ResultPublic.model_validate(result)
 
-    @post("/budgets/{budget_id:int}/result/publish", dependencies=AUTH, status_code=200)
+    @post("/publish", dependencies=AUTH, status_code=200, operation_id="publishBudgetResult")
     async def publish(
         self, db_session: DbSession, budget_id: FromPath[int], principal: Caller, now: Now,
         data: JSONBody[PublishRequest | None] = None,
@@ -86,12 +101,19 @@ class ResultsController(Controller):
                                      acknowledge_small_count=bool(data and data.acknowledge_small_count))
         return ResultPublic.model_validate(result)
 
-    @get("/budgets/{budget_id:int}/results")
+
+class PublicResultController(Controller):
+    """A budget's published result as residents see it, with its charts."""
+
+    path = "/budgets/{budget_id:int}/results"
+    tags = ("results",)
+
+    @get("/", operation_id="getPublicResult")
     async def public(self, db_session: DbSession, budget_id: FromPath[int]) -> PublicResultView:
         """The published result as residents see it."""
         return _view(await published_result(db_session, budget_id=budget_id))
 
-    @get("/budgets/{budget_id:int}/results/charts/{chart:str}")
+    @get("/charts/{chart:str}", operation_id="getResultChart")
     async def chart(
         self, db_session: DbSession, budget_id: FromPath[int], chart: FromPath[Literal["allocation", "votes"]],
         lang: FromQuery[Language] = "fi",
@@ -99,7 +121,7 @@ class ResultsController(Controller):
         view = await published_result(db_session, budget_id=budget_id)
         return charts.allocation(view, lang) if chart == "allocation" else charts.votes(view, lang)
 
-    @get("/budgets/{budget_id:int}/results/svg/{chart:str}", media_type=SVG)
+    @get("/svg/{chart:str}", media_type=SVG, operation_id="getResultChartSvg")
     async def chart_svg(
         self, db_session: DbSession, budget_id: FromPath[int], chart: FromPath[Literal["allocation", "votes"]],
         lang: FromQuery[Language] = "fi",
@@ -110,21 +132,24 @@ class ResultsController(Controller):
                else charts.votes_svg(charts.votes(view, lang), name, view.budget.ballot_format, words))
         return Response(svg, media_type=SVG)
 
-    @get("/rounds/{round_id:int}/manifest")
-    async def manifest(self, db_session: DbSession, round_id: FromPath[int], settings: AppSettings) -> dict[str, Any]:
-        """The round's signed result manifest (every budget published)."""
-        return await round_manifest(db_session, round_id=round_id, settings=settings)
 
-    @get(KEYS_PATH)
+class ResultKeysController(Controller):
+    path = KEYS_PATH
+    tags = ("results",)
+
+    @get("/", operation_id="getResultKeys")
     async def keys(self, db_session: DbSession, settings: AppSettings) -> dict[str, Any]:
         """Every municipality's public keys for result manifests (JWKS; each key names its municipality)."""
         return await published_keys(db_session, settings=settings)
 
 
-class ImplementationController(Controller):
+class ProgressController(Controller):
+    """How a selected project is being implemented."""
+
+    path = "/projects/{project_id:int}/progress"
     tags = ("implementation",)
 
-    @post("/projects/{project_id:int}/progress", dependencies=AUTH)
+    @post("/", dependencies=AUTH, operation_id="reportProgress")
     async def report(
         self, db_session: DbSession, project_id: FromPath[int], data: JSONBody[ProgressCreate], principal: Caller,
         now: Now,
@@ -136,13 +161,18 @@ class ImplementationController(Controller):
         )
         return ProgressPublic.model_validate(update)
 
-    @get("/projects/{project_id:int}/progress")
+    @get("/", operation_id="listProgress")
     async def feed(self, db_session: DbSession, project_id: FromPath[int]) -> Sequence[ProgressPublic]:
         """Every progress report of the project, newest first: the feed volunteers and residents poll."""
         rows = await implementation.project_feed(db_session, project_id=project_id)
         return [ProgressPublic.model_validate(r) for r in rows]
 
-    @get("/me/volunteer-notices", dependencies={"resident": Provide(provide_resident)})
+
+class VolunteerNoticeController(Controller):
+    path = "/me/volunteer-notices"
+    tags = ("implementation",)
+
+    @get("/", dependencies={"resident": Provide(provide_resident)}, operation_id="listVolunteerNotices")
     async def notices(self, db_session: DbSession, resident: Voter) -> Sequence[NoticePublic]:
         """News about projects you offered to help with."""
         rows = await implementation.notices_for(db_session, volunteer_key=author_key(resident.person_key))

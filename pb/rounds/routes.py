@@ -21,7 +21,7 @@ class RoundController(Controller):
     path = "/rounds"
     tags = ("rounds",)
 
-    @get("/")
+    @get("/", operation_id="listRounds")
     async def list_rounds(
         self,
         db_session: DbSession,
@@ -35,18 +35,18 @@ class RoundController(Controller):
         )
         return [await service.round_public(db_session, r) for r in rounds]
 
-    @post("/", dependencies=AUTH)
+    @post("/", dependencies=AUTH, operation_id="createRound")
     async def create_round(
         self, db_session: DbSession, data: JSONBody[RoundCreate], principal: Caller, now: Now
     ) -> RoundPublic:
         budget_round = await service.create_round(db_session, data=data, actor=principal, now=now)
         return await service.round_public(db_session, budget_round)
 
-    @get("/{round_id:int}")
+    @get("/{round_id:int}", operation_id="getRound")
     async def get_round(self, db_session: DbSession, round_id: FromPath[int]) -> RoundPublic:
         return await service.round_public(db_session, await service.get_round(db_session, round_id))
 
-    @patch("/{round_id:int}", dependencies=AUTH)
+    @patch("/{round_id:int}", dependencies=AUTH, operation_id="updateRound")
     async def update_round(
         self, db_session: DbSession, round_id: FromPath[int], data: JSONBody[RoundUpdate], principal: Caller, now: Now
     ) -> RoundPublic:
@@ -55,7 +55,7 @@ class RoundController(Controller):
         )
         return await service.round_public(db_session, budget_round)
 
-    @put("/{round_id:int}/schedule", dependencies=AUTH)
+    @put("/{round_id:int}/schedule", dependencies=AUTH, operation_id="setRoundSchedule")
     async def set_schedule(
         self, db_session: DbSession, round_id: FromPath[int], data: JSONBody[Schedule], principal: Caller, now: Now
     ) -> RoundPublic:

@@ -87,7 +87,7 @@ class SignInController(Controller):
     tags = ["sign-in"]  # noqa: RUF012
     dependencies = {"oidc": Provide(provide_oidc, sync_to_thread=False)}  # noqa: RUF012
 
-    @get("/login", guards=[limit_signin])
+    @get("/login", guards=[limit_signin], operation_id="signIn")
     async def login(
         self, request: Request[Any, Any, Any], db_session: DbSession, settings: AppSettings, oidc: Oidc, now: Now,
     ) -> Redirect:
@@ -99,7 +99,7 @@ class SignInController(Controller):
         return Redirect(start.authorization_url, status_code=302,
                         cookies=[_cookie(LOGIN_COOKIE, start.browser_binding, max_age=max_age)])
 
-    @get("/callback", guards=[limit_signin])
+    @get("/callback", guards=[limit_signin], operation_id="signInCallback")
     async def callback(
         self,
         request: Request[Any, Any, Any],
@@ -132,12 +132,12 @@ class SignInController(Controller):
                             cookies=[*cookies, _cookie(NEXT_COOKIE, "", max_age=0)])
         return Response(service.signed_in(settings, token, resident, csrf_token=csrf, now=now), cookies=cookies)
 
-    @get("/me", dependencies={"resident": Provide(provide_resident)})
+    @get("/me", dependencies={"resident": Provide(provide_resident)}, operation_id="getMe")
     async def me(self, resident: Voter, now: Now) -> ResidentStatus:
         """The signed-in resident's non-identifying status."""
         return service.status(resident, now=now)
 
-    @post("/logout", status_code=204, dependencies={"resident": Provide(provide_resident)})
+    @post("/logout", status_code=204, dependencies={"resident": Provide(provide_resident)}, operation_id="signOut")
     async def logout(self, db_session: DbSession, resident: Voter, now: Now) -> Response[None]:
         """End the session: its token stops working at once, and the cookies are cleared."""
         await close_session(db_session, session_id=resident.session_id, now=now)
@@ -145,7 +145,8 @@ class SignInController(Controller):
             _cookie(SESSION_COOKIE, "", max_age=0), _cookie(CSRF_COOKIE, "", max_age=0, httponly=False),
         ])
 
-    @delete("/sessions/{session_id:str}", dependencies={"principal": Provide(provide_principal)})
+    @delete("/sessions/{session_id:str}", dependencies={"principal": Provide(provide_principal)},
+            operation_id="endSession")
     async def terminate(self, db_session: DbSession, session_id: FromPath[str], principal: Caller, now: Now) -> None:
         """An administrator ends a resident's session (audited)."""
         await terminate_session(db_session, session_id=session_id, actor=principal, now=now)

@@ -50,14 +50,17 @@ def _voting_keys(master: bytes) -> VotingKeys:
     return VotingKeys(master)
 
 
-class VotingController(Controller):
+class MyBudgetsController(Controller):
+    """Where the signed-in resident may vote in a round, and where their ballot counts."""
+
+    path = "/rounds/{round_id:int}/my-budgets"
     tags = ["voting"]  # noqa: RUF012
     dependencies = {  # noqa: RUF012
         "resident": Provide(provide_resident),
         "keys": Provide(provide_voting_keys, sync_to_thread=False),
     }
 
-    @get("/rounds/{round_id:int}/my-budgets")
+    @get("/", operation_id="listMyBudgets")
     async def my_budgets(
         self, db_session: DbSession, round_id: FromPath[int], resident: Voter, keys: Keys, now: Now
     ) -> Sequence[MyBudget]:
@@ -77,11 +80,17 @@ class VotingController(Controller):
             for r in rows
         ]
 
+
+class BallotController(Controller):
+    path = "/budgets/{budget_id:int}/ballot"
+    tags = ["voting"]  # noqa: RUF012
+
     @post(
-        "/budgets/{budget_id:int}/ballot",
+        "/",
         middleware=[CastGuard],
         request_max_body_size=MAX_CAST_BODY,
         dependencies={"credential": Provide(provide_credential, sync_to_thread=False)},
+        operation_id="castBallot",
     )
     async def cast(
         self,
@@ -115,9 +124,10 @@ class VotingController(Controller):
 
 
 class BoardController(Controller):
+    path = "/budgets/{budget_id:int}/board"
     tags = ["board"]  # noqa: RUF012
 
-    @get("/budgets/{budget_id:int}/board")
+    @get("/", operation_id="getBoard")
     async def board(self, db_session: DbSession, budget_id: FromPath[int]) -> Board:
         """Every counted ballot of a budget in receipt order, with the hash over the set; after voting."""
         publication, ballots = await board.board(db_session, budget_id=budget_id)
@@ -132,7 +142,12 @@ class BoardController(Controller):
             ],
         )
 
-    @get("/board/receipts/{receipt:str}")
+
+class ReceiptController(Controller):
+    path = "/board/receipts"
+    tags = ["board"]  # noqa: RUF012
+
+    @get("/{receipt:str}", operation_id="lookUpReceipt")
     async def receipt(self, db_session: DbSession, receipt: Receipt) -> ReceiptLookup:
         """The published ballot with this receipt: its content only."""
         ballot = await board.published_ballot(db_session, receipt=receipt)

@@ -1,0 +1,112 @@
+"""HTTP routes of moderation for officials: hiding and showing proposals and comments, and residents' reports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from pb.http.dependencies import Caller, DbSession, Now
+from pb.proposals import moderation, service
+from pb.proposals.deliberation_schemas import (
+    CommentPublic,
+    HideRequest,
+    ReportPublic,
+    ReportState,
+    ResolveRequest,
+)
+from pb.proposals.dependencies import AUTH
+from pb.proposals.discussion import comment_view
+from pb.proposals.schemas import ProposalPublic
+
+HIDE, SHOW = {"hidden": True}, {"hidden": False}
+"""The ``opt`` of the hide and unhide routes: one handler serves both, told apart by its route."""
+
+
+def _hidden(request: Request[Any, Any, Any]) -> bool:
+    return bool(request.route_handler.opt["hidden"])
+
+
+class ProposalModerationController(Controller):
+    path = "/proposals/{proposal_id:int}"
+    tags = ("moderation",)
+
+    async def _set_hidden(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        proposal_id: FromPath[int],
+        data: JSONBody[HideRequest],
+        principal: Caller,
+        now: Now,
+    ) -> ProposalPublic:
+        await moderation.set_hidden(db_session, proposal_id=proposal_id, hidden=_hidden(request), reason=data.reason,
+                                    actor=principal, now=now)
+        return await service.view(db_session, proposal_id)
+
+    hide = post("/hide", dependencies=AUTH, status_code=200, opt=HIDE, operation_id="hideProposal",
+                  summary="HideProposal")(_set_hidden)
+    unhide = post("/unhide", dependencies=AUTH, status_code=200, opt=SHOW, operation_id="unhideProposal",
+                  summary="UnhideProposal")(_set_hidden)
+
+
+class CommentModerationController(Controller):
+    path = "/comments/{comment_id:int}"
+    tags = ("moderation",)
+
+    async def _set_hidden(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: DbSession,
+        comment_id: FromPath[int],
+        data: JSONBody[HideRequest],
+        principal: Caller,
+        now: Now,
+    ) -> CommentPublic:
+        row = await moderation.set_hidden(db_session, comment_id=comment_id, hidden=_hidden(request),
+                                          reason=data.reason, actor=principal, now=now)
+        return comment_view(row)
+
+    hide = post("/hide", dependencies=AUTH, status_code=200, opt=HIDE, operation_id="hideComment",
+                  summary="HideComment")(_set_hidden)
+    unhide = post("/unhide", dependencies=AUTH, status_code=200, opt=SHOW, operation_id="unhideComment",
+                  summary="UnhideComment")(_set_hidden)
+
+
+class RoundReportController(Controller):
+    """Residents' reports of content in a round, for its officials."""
+
+    path = "/rounds/{round_id:int}/reports"
+    tags = ("moderation",)
+
+    @get("/", dependencies=AUTH, operation_id="listReports")
+    async def reports(
+        self,
+        db_session: DbSession,
+        round_id: FromPath[int],
+        principal: Caller,
+        report_state: Annotated[ReportState | None, QueryParameter(name="state")] = None,
+    ) -> Sequence[ReportPublic]:
+        rows = await moderation.reports_of_round(
+            db_session, round_id=round_id, actor=principal, state=report_state
+        )
+        return [ReportPublic.model_validate(r) for r in rows]
+
+
+class ReportController(Controller):
+    path = "/reports/{report_id:int}"
+    tags = ("moderation",)
+
+    @post("/resolve", dependencies=AUTH, status_code=200, operation_id="resolveReport")
+    async def resolve(
+        self,
+        db_session: DbSession,
+        report_id: FromPath[int],
+        data: JSONBody[ResolveRequest],
+        principal: Caller,
+        now: Now,
+    ) -> ReportPublic:
+        row = await moderation.resolve_report(db_session, report_id=report_id, data=data, actor=principal, now=now)
+        return ReportPublic.model_validate(row)

@@ -1,0 +1,63 @@
+"""The OpenAPI document reads well: every operation has its own declared id, every controller its own path."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar import Controller, Litestar
+from litestar.handlers import HTTPRouteHandler
+
+from pb.app import create_app
+from pb.core.settings import Settings
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Litestar:
+    # The document does not touch the database: an engine on an empty SQLite file is never connected.
+    database = Path(tmp_path_factory.mktemp("openapi")) / "unused.sqlite3"
+    return create_app(Settings(env="test", database_url=f"sqlite+aiosqlite:///{database}"), run_scheduler=False)
+
+
+def operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(method.upper(), path, operation) for path, item in document["paths"].items()
+            for method, operation in item.items() if method in METHODS]
+
+
+def test_every_operation_has_a_unique_operation_id(app: Litestar) -> None:
+    listed = operations(app.openapi_schema.to_schema())
+    assert len(listed) > 80
+    missing = [f"{method} {path}" for method, path, operation in listed if not operation.get("operationId")]
+    counts = Counter(operation["operationId"] for _, _, operation in listed if operation.get("operationId"))
+    assert missing == []
+    assert [op for op, n in counts.items() if n > 1] == []
+
+
+def test_every_handler_in_the_document_declares_its_operation_id(app: Litestar) -> None:
+    undeclared = sorted(
+        f"{sorted(handler.http_methods)} {path}"
+        for route in app.routes
+        for handler in getattr(route, "route_handlers", ())
+        if isinstance(handler, HTTPRouteHandler) and handler.resolve_include_in_schema()
+        for path in [route.path]
+        if not isinstance(handler.operation_id, str)
+    )
+    assert undeclared == []
+
+
+def test_every_controller_declares_its_path() -> None:
+    controllers = [cls for cls in _subclasses(Controller) if cls.__module__.startswith("pb.")]
+    assert len(controllers) > 20
+    assert [f"{c.__module__}.{c.__name__}" for c in controllers if "path" not in vars(c)] == []
+
+
+def _subclasses(cls: type[Controller]) -> list[type[Controller]]:
+    found: list[type[Controller]] = []
+    for sub in cls.__subclasses__():
+        found.append(sub)
+        found.extend(_subclasses(sub))
+    return found
