@@ -1,6 +1,6 @@
 """Resident sign-in: login attempts in flight and resident sessions (no national id, no name).
 
-Revision ID: 0003a
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-23 15:31:10.579545
 """
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0003a'
-down_revision: str | None = '0002'
+revision: str = "0003"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

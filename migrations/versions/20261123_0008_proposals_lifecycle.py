@@ -4,8 +4,8 @@
 content hidden before this revision gets its hide entry from ``hidden_at``/``hidden_reason``.
 ``content_report`` gains the outcome (``hidden``/``no_action``) and the official's note.
 
-Revision ID: 0007
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-23 16:27:09.985281
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007"
-down_revision: str | None = "0005"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """Voting: participation and ballots stored apart, and the bulletin board's publications.
 
-Revision ID: 0003b
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-23 15:34:33.846834
 """
 
@@ -13,8 +13,8 @@ from sqlalchemy.dialects import postgresql
 
 JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
-revision: str = '0003b'
-down_revision: str | None = '0002'
+revision: str = "0004"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """results: budget results (immutable once published), results policy, implementation progress, volunteer notices
 
-Revision ID: 0003d
-Revises: 0002
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-23 12:00:00
 """
 from typing import Sequence, Union
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0003d"
-down_revision: str | None = "0002"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -4,8 +4,8 @@ Casts no longer append to the hash-chained ``audit_event`` (whose single ``audit
 each cast or refusal inserts one row here instead: budget, action, status, problem code and the minute. No voter,
 no ballot content, no receipt; a random key, so no insertion order.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-23 16:24:29.065569
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0005'
-down_revision: str | None = '0004'
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

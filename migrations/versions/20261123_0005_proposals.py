@@ -3,8 +3,8 @@
 Full-text search is dialect-specific: PostgreSQL gets GIN expression indexes with the finnish, swedish and
 english configurations; SQLite gets an FTS5 table kept in step by triggers.
 
-Revision ID: 0003c
-Revises: 0002
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-23 15:31:29.905573
 """
 
@@ -16,8 +16,8 @@ from sqlalchemy.dialects import postgresql
 
 JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
-revision: str = "0003c"
-down_revision: str | None = "0002"
+revision: str = "0005"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
