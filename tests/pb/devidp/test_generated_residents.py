@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from pb.devidp.persons import GENERATED_MAX, HETU_CHECK, PERSONS, find_person, generated_person
-from tests.pb.auth.conftest import follow
+from tests.pb.signin.helpers import follow
 
 
 def _check_character_is_right(hetu: str) -> bool:

@@ -22,7 +22,7 @@ from pb.devidp.persons import BY_ID
 from pb.http.accesslog import DropQueryString
 from pb.voting import first_cast, service
 from tests.conftest import asgi_transport
-from tests.pb.auth.conftest import dev_login
+from tests.pb.signin.helpers import dev_login
 from tests.pb.voting.election import Election
 
 HETU = re.compile(r"\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]")

@@ -6,7 +6,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.pb.test_db_reconnect import _terminate_backends
+from tests.pb.core.test_db_reconnect import _terminate_backends
 from tests.pb.voting.conftest import SignIn
 from tests.pb.voting.election import Election, cast, counts
 

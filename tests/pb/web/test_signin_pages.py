@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from pb.auth.sessions import close_session
 from pb.core.db import create_sessionmaker
 from tests.conftest import Clock
-from tests.pb.auth.conftest import follow
+from tests.pb.signin.helpers import follow
 
 
 def csrf_of(html: str) -> str:

@@ -17,7 +17,7 @@ import pytest
 from pb.cli.workers import _check_free, listening_socket, serve, spreads_connections
 from tests.ci import unavailable
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from pb.auth.models import ResidentSession
 from pb.core.db import create_sessionmaker
 from pb.core.models import Role
 from tests.conftest import Tokens, asgi_transport
-from tests.pb.auth.conftest import dev_login, follow
+from tests.pb.signin.helpers import dev_login, follow
 
 
 async def _sessions(engine: AsyncEngine) -> int:

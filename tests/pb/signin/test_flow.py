@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from pb.app import create_app
 from pb.core.settings import Settings
 from tests.conftest import Clock, asgi_transport
-from tests.pb.auth.conftest import dev_login, follow
+from tests.pb.signin.helpers import dev_login, follow
 
 
 async def test_resident_signs_in_through_the_dev_idp_and_sees_their_status(browser: httpx.AsyncClient) -> None:

@@ -12,7 +12,7 @@ from pb.app import create_app
 from pb.core.settings import Settings
 from pb.devidp.persons import BY_ID
 from pb.signin.setup import signin_handlers
-from tests.pb.auth.conftest import dev_login
+from tests.pb.signin.helpers import dev_login
 
 HETU = re.compile(r"\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]")
 

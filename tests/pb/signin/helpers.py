@@ -1,21 +1,8 @@
-"""Fixtures for sign-in tests: an HTTPS client (so Secure cookies round-trip) and the login dance."""
+"""The sign-in dance through pb's development identity provider, for tests of anything behind it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
-import pytest
-from litestar import Litestar
-
-from tests.conftest import asgi_transport
-
-
-@pytest.fixture
-async def browser(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
-    """A cookie-keeping client on https://pb.test, driving the app in-process on the test's backend."""
-    async with httpx.AsyncClient(transport=asgi_transport(app), base_url="https://pb.test") as http:
-        yield http
 
 
 async def follow(client: httpx.AsyncClient, response: httpx.Response, **extra: str) -> httpx.Response:

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from pb.audit.models import CastEvent
 from pb.voting.driver import DriverStatement, fetch_row
 from pb.voting.models import Ballot
-from tests.pb.test_db_reconnect import _terminate_backends
+from tests.pb.core.test_db_reconnect import _terminate_backends
 
 BALLOTS: Any = Ballot.__table__  # type: ignore[attr-defined]
 EVENTS: Any = CastEvent.__table__  # type: ignore[attr-defined]

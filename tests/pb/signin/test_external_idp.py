@@ -12,7 +12,7 @@ What the mock does and does not check, so what these tests do and do not prove:
 - It redeems an authorization code once only (the replay test relies on that).
 - It does **not** enforce PKCE: its authorization code grant has no code-challenge extension, so it accepts the
   ``code_verifier`` pb sends without checking it against the ``code_challenge``. PKCE is covered by the tests
-  against pb's development provider (tests/pb/auth/test_signin_security.py), not here.
+  against pb's development provider (tests/pb/signin/test_security.py), not here.
 - It accepts any client id, secret and redirect URI (no client registration required).
 
 The provider process is given a bounded lifetime (it exits by itself after ``MOCK_MAX_LIFETIME_S`` or as soon as the
