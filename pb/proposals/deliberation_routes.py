@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from litestar import Controller, get, post
+from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, JSONBody
 
 from pb.http.dependencies import Caller, DbSession, Now
@@ -15,8 +15,10 @@ from pb.proposals.deliberation_schemas import (
     ReviewCreate,
     ReviewPublic,
     SplitRequest,
+    StageClose,
     StageCreate,
     StagePublic,
+    StageUpdate,
 )
 from pb.proposals.dependencies import AUTH
 from pb.proposals.schemas import ProposalPublic
@@ -103,16 +105,30 @@ class RoundDeliberationController(Controller):
 
 
 class DeliberationRoundController(Controller):
-    """One deliberation round: closing it decides which proposals advance."""
+    """One deliberation round: moved or deleted before it closes; closing it decides which proposals advance."""
 
     path = "/deliberation-rounds/{stage_id:int}"
     tags = ("deliberation",)
 
+    @patch("/", dependencies=AUTH, operation_id="updateDeliberationRound")
+    async def update_stage(
+        self, db_session: DbSession, stage_id: FromPath[int], data: JSONBody[StageUpdate], principal: Caller,
+        now: Now,
+    ) -> StagePublic:
+        stage = await stages.update_stage(db_session, stage_id=stage_id, data=data, actor=principal, now=now)
+        return StagePublic.model_validate(stage)
+
+    @delete("/", dependencies=AUTH, operation_id="deleteDeliberationRound")
+    async def delete_stage(self, db_session: DbSession, stage_id: FromPath[int], principal: Caller, now: Now) -> None:
+        await stages.delete_stage(db_session, stage_id=stage_id, actor=principal, now=now)
+
     @post("/close", dependencies=AUTH, status_code=200, operation_id="closeDeliberationRound")
     async def close(
-        self, db_session: DbSession, stage_id: FromPath[int], principal: Caller, now: Now
+        self, db_session: DbSession, stage_id: FromPath[int], principal: Caller, now: Now,
+        data: JSONBody[StageClose | None] = None,
     ) -> Sequence[AdvancementPublic]:
-        rows = await advancement.close_stage(db_session, stage_id=stage_id, actor=principal, now=now)
+        early = data.early if data is not None else False
+        rows = await advancement.close_stage(db_session, stage_id=stage_id, actor=principal, now=now, early=early)
         return [AdvancementPublic.model_validate(r) for r in rows]
 
     @get("/decisions", operation_id="listDeliberationRoundDecisions")
