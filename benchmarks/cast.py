@@ -422,8 +422,12 @@ async def serve_and_warm(
     learn the open budget."""
     port = free_port()
     server = start_server(env, port, args.workers, full_transaction=full_transaction)
-    await wait_ready(f"http://127.0.0.1:{port}", server)
-    _, _, receipts, statuses = await load(port, budget_id, config_hash, warm, args.concurrency, args.seconds)
+    try:
+        await wait_ready(f"http://127.0.0.1:{port}", server)
+        _, _, receipts, statuses = await load(port, budget_id, config_hash, warm, args.concurrency, args.seconds)
+    except BaseException:
+        stop(server)  # the caller has no server to stop yet
+        raise
     # What the generator has built so far is kept to the end: its collector need not walk it again (a full
     # collection would stall the generator and show as service latency).
     gc.collect()
