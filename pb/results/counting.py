@@ -14,10 +14,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
+from ballots.closeness import HowClose, how_close
 from ballots.instance import Instance, Project
 from ballots.outcome import Outcome
 from ballots.profile import Ballot, Profile, VoteType
 from ballots.reasons import reason_to_json
+from ballots.results import how_close_to_json
 from ballots.rules import tally
 
 VOTE_TYPES: dict[str, VoteType] = {
@@ -90,6 +92,17 @@ def count(spec: Mapping[str, Any], ballots: Sequence[Selections], *, seed: int) 
     )
 
 
+def closeness(
+    spec: Mapping[str, Any], ballots: Sequence[Selections], outcome: Outcome, *, seed: int
+) -> dict[str, HowClose]:
+    """How close each project came under the budget's rule, all else unchanged (``ballots.closeness``)."""
+    params = {str(k): v for k, v in (spec["rule_params"] or {}).items() if v is not None}
+    return how_close(
+        instance_of(spec), profile_of(spec, ballots), rule=spec["rule"], selected=outcome.selected,
+        tie_break=spec["tie_break"], seed=seed, compat=COMPAT, **params,
+    )
+
+
 def jsonable(value: Any) -> Any:
     """Fractions as integers or "p/q" strings, tuples as lists: plain JSON with nothing lost."""
     if isinstance(value, Fraction):
@@ -102,8 +115,12 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def outcome_json(outcome: Outcome, spec: Mapping[str, Any]) -> dict[str, Any]:
-    """The stored and published form of an outcome; money in cents, every project with its reason."""
+def outcome_json(
+    outcome: Outcome, spec: Mapping[str, Any], close: Mapping[str, HowClose] | None = None
+) -> dict[str, Any]:
+    """The stored and published form of an outcome; money in cents, every project with its reason code and
+    figures (in euros, exact) and, when ``close`` is given, its how-close figures, so that a published
+    result can be explained in any language without tallying again."""
     costs = {str(p["code"]): int(p["cost"]) for p in spec["projects"]}
     return {
         "rule": outcome.rule,
@@ -125,6 +142,7 @@ def outcome_json(outcome: Outcome, spec: Mapping[str, Any]) -> dict[str, Any]:
                 "status": r.status,
                 "support": jsonable(r.support),
                 "reason": reason_to_json(r.reason),
+                **({"how_close": how_close_to_json(close[r.project_id])} if close is not None else {}),
             }
             for r in sorted(outcome.projects, key=lambda r: r.project_id)
         ],

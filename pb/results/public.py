@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from ballots.reasons import reason_from_json
+from ballots.results import how_close_from_json
 from pb.core.errors import NotFound
 from pb.core.models import BallotProject, Budget
+from pb.i18n.locales import DEFAULT_LOCALE, Locale
+from pb.i18n.translator import translator
+from pb.results.counting import euros as euros_of
 from pb.results.counting import reason_code
 from pb.results.errors import ResultsNotPublished
+from pb.results.explanations import euros, how_close_sentences, reason_sentence
 from pb.results.models import BudgetResult, ResultStatus
 
 RULES_EXPLAINED: dict[str, dict[str, str]] = {
@@ -72,12 +79,22 @@ class PublicResult:
     def rule_explained(self) -> dict[str, str]:
         return RULES_EXPLAINED.get(self.result.rule, {"en": f"Rule {self.result.rule}."})
 
-    def projects(self) -> list[dict[str, Any]]:
-        return [
-            {**{k: p[k] for k in ("code", "cost", "status", "support")}, "reason": reason_code(p),
-             "title": self.titles.get(p["code"], {})}
-            for p in self.result.outcome["projects"]
-        ]
+    def projects(self, locale: Locale = DEFAULT_LOCALE) -> list[dict[str, Any]]:
+        """Each project with its reason code, the reason and how close it came in ``locale``'s words."""
+        words = translator(locale)
+        money = euros(words)
+        listed = []
+        for p in self.result.outcome["projects"]:
+            entry = {**{k: p[k] for k in ("code", "cost", "status", "support")}, "reason": reason_code(p),
+                     "title": self.titles.get(p["code"], {}), "explanation": None, "how_close": [],
+                     "how_close_figures": p.get("how_close")}
+            if isinstance(p["reason"], Mapping):  # outcomes stored before reason codes carry no figures
+                entry["explanation"] = reason_sentence(reason_from_json(p["reason"]), words, money)
+            if p.get("how_close") is not None:
+                close = how_close_from_json(p["code"], p["status"] == "funded", euros_of(p["cost"]), p["how_close"])
+                entry["how_close"] = how_close_sentences(close, words, money)
+            listed.append(entry)
+        return listed
 
 
 async def published_result(session: AsyncSession, *, budget_id: int) -> PublicResult:

@@ -20,6 +20,7 @@ from pb.http.dependencies import (
     provide_resident,
 )
 from pb.http.media import SVG
+from pb.i18n.locales import DEFAULT_LOCALE, Locale, negotiate
 from pb.i18n.translator import translator
 from pb.proposals.participants import author_key
 from pb.results import charts, implementation, tally
@@ -39,13 +40,13 @@ AUTH = {"principal": Provide(provide_principal)}
 Language = Literal["fi", "sv", "en"]
 
 
-def _view(v: PublicResult) -> PublicResultView:
+def _view(v: PublicResult, locale: Locale = DEFAULT_LOCALE) -> PublicResultView:
     outcome = v.result.outcome
     return PublicResultView(
         budget_id=v.budget.id or 0, budget_name=v.budget.name, amount=outcome["budget"],
         total_cost=outcome["total_cost"], leftover=outcome["leftover"], rule=v.result.rule,
         rule_explained=v.rule_explained, ballots=v.result.ballot_count, selected=outcome["selected"],
-        projects=[ProjectOutcome.model_validate(p) for p in v.projects()],
+        projects=[ProjectOutcome.model_validate(p) for p in v.projects(locale)],
         ballot_set_hash=v.result.ballot_set_hash, published_at=v.result.published_at,
     )
 
@@ -109,9 +110,14 @@ class PublicResultController(Controller):
     tags = ("results",)
 
     @get("/", operation_id="getPublicResult")
-    async def public(self, db_session: DbSession, budget_id: FromPath[int]) -> PublicResultView:
-        """The published result as residents see it."""
-        return _view(await published_result(db_session, budget_id=budget_id))
+    async def public(
+        self, request: Request[Any, Any, Any], db_session: DbSession, budget_id: FromPath[int],
+        lang: FromQuery[Language | None] = None,
+    ) -> Response[PublicResultView]:
+        """The published result as residents see it; the reasons in ``?lang=``, else by Accept-Language."""
+        locale = negotiate(asked=lang, accept_language=request.headers.get("accept-language"))
+        view = _view(await published_result(db_session, budget_id=budget_id), locale)
+        return Response(view, headers={"Content-Language": locale, "Vary": "Accept-Language"})
 
     @get("/charts/{chart:str}", operation_id="getResultChart")
     async def chart(

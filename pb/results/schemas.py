@@ -38,6 +38,15 @@ class ProjectOutcome(Output):
     status: str
     support: int | str
     reason: str
+    """The reason code (``ballots.reasons.ReasonCode``)."""
+    explanation: str | None
+    """The reason as a sentence in the request's language (None for results stored before reason codes)."""
+    how_close: list[str]
+    """How close it came, in the request's language: what cost or how many more voters would have funded it,
+    or how much more it could have cost."""
+    how_close_figures: dict[str, Any] | None
+    """The same as figures: max_cost, extra_cost, cost_cut (euros, exact: integers or "p/q"), extra_supporters,
+    monotone."""
 
 
 class PublicResultView(Output):
