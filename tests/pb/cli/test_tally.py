@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from pb.cli.tally import tally
@@ -37,7 +38,7 @@ def test_table_explains_every_project(tmp_path: Path) -> None:
     code, out, _ = run(tmp_path, "--rule", "greedy")
     assert code == 0
     assert "funded 2 projects for 90 of 100 (10 left)" in out
-    assert "not-affordable cost=50, left=40" in out
+    assert "Not funded: when its turn came, only 40\xa0€ was left, and it costs 50\xa0€." in out
 
 
 def test_json_has_selection_cost_rule_ties_and_reasons(tmp_path: Path) -> None:
@@ -143,4 +144,40 @@ def test_completion_reaches_equal_shares(tmp_path: Path) -> None:
         assert data["rule"] == "equal-shares"
         assert data["parameters"]["completion"] == completion
     _, out, _ = run(tmp_path, "--rule", "equal-shares", "--completion", "greedy")
-    assert "funded-equal-shares step=1, round=1" in out
+    assert "Funded in round 1 of equal shares" in out
+
+
+@pytest.mark.parametrize(
+    ("lang", "reason", "close"),
+    [
+        ("fi", "Ei rahoitettu: kun hankkeen vuoro tuli, rahaa oli jäljellä enää 40\xa0€",
+         "Hanke olisi rahoitettu, jos se olisi maksanut enintään 40\xa0€ (10\xa0€ vähemmän)."),
+        ("sv", "Finansierades inte: när det var projektets tur återstod bara 40\xa0€",
+         "Projektet hade finansierats om det hade kostat högst 40\xa0€ (10\xa0€ mindre)."),
+        ("en", "Not funded: when its turn came, only 40\xa0€ was left",
+         "It would have been funded had it cost 40\xa0€ or less (10\xa0€ less)."),
+    ],
+)
+def test_explain_says_why_and_how_close_in_the_asked_language(
+    tmp_path: Path, lang: str, reason: str, close: str
+) -> None:
+    code, out, _ = run(tmp_path, "--rule", "greedy", "--explain", "--lang", lang)
+    assert code == 0
+    assert reason in out and close in out
+    _, out, _ = run(tmp_path, "--rule", "greedy", "--explain", "--lang", lang, "--json")
+    b = {p["id"]: p for p in json.loads(out)["projects"]}["b"]
+    assert b["reason"] == {"code": "not-affordable", "figures": {"cost": 50, "left": 40}}
+    assert b["explanation"].startswith(reason)
+    assert b["how_close"]["max_cost"] == 40 and b["how_close"]["sentences"][0] == close
+    assert b["how_close"]["extra_supporters"] == 1
+
+
+def test_how_close_only_when_asked(tmp_path: Path) -> None:
+    _, out, _ = run(tmp_path, "--rule", "greedy", "--json")
+    assert all("how_close" not in p and p["explanation"] for p in json.loads(out)["projects"])
+
+
+def test_unknown_currency_is_a_clean_error(tmp_path: Path) -> None:
+    text = FILE.replace("vote_type;approval", "vote_type;approval\ncurrency;XYZQ")
+    code, _, err = run(tmp_path, "--rule", "greedy", text=text)
+    assert code == 1 and "unknown currency 'XYZQ'" in err
