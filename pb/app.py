@@ -24,7 +24,7 @@ from pb.budgets.routes import BudgetController, RoundBudgetController
 from pb.core.clock import Clock, system_clock
 from pb.core.db import create_engine, create_sessionmaker
 from pb.core.settings import Settings
-from pb.http.dependencies import provide_db_session, provide_now, provide_settings
+from pb.http.dependencies import provide_db_session, provide_now, provide_settings, provide_voting_cache
 from pb.http.health import health
 from pb.http.problems import EXCEPTION_HANDLERS
 from pb.http.security import security_headers
@@ -53,6 +53,8 @@ from pb.results.routes import (
 )
 from pb.rounds.routes import RoundController
 from pb.signin.setup import attach_signin, signin_handlers
+from pb.voting.cache import VotingCache
+from pb.voting.keys import VotingKeys
 from pb.voting.routes import BallotController, BoardController, MyBudgetsController, ReceiptController
 from pb.web import compression_config, template_config, web_handlers
 
@@ -67,16 +69,20 @@ def create_app(
     """Build the service for ``settings``; tests pass their own engine and clock."""
     owns_engine = engine is None
     db_engine = engine or create_engine(settings)
-    state = State(
-        {"settings": settings, "engine": db_engine, "sessionmaker": create_sessionmaker(db_engine), "clock": clock}
-    )
+    voting_cache = VotingCache()
+    state = State({
+        "settings": settings, "engine": db_engine, "sessionmaker": create_sessionmaker(db_engine), "clock": clock,
+        "voting_keys": VotingKeys(settings.voter_key_master), "voting_cache": voting_cache,
+    })
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         task = None
         if run_scheduler:
             task = asyncio.create_task(
-                run_schedule(app.state.sessionmaker, clock=clock, interval_s=settings.schedule_interval_s)
+                run_schedule(
+                    app.state.sessionmaker, clock=clock, interval_s=settings.schedule_interval_s, cache=voting_cache
+                )
             )
         try:
             yield
@@ -106,6 +112,7 @@ def create_app(
             "db_session": Provide(provide_db_session),
             "now": Provide(provide_now, sync_to_thread=False),
             "settings": Provide(provide_settings, sync_to_thread=False),
+            "voting_cache": Provide(provide_voting_cache, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         state=state,

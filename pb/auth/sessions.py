@@ -42,7 +42,8 @@ async def open_session(
     )
     db.add(record)
     await db.flush()
-    return _sign(settings, record), _resident(record, display_name=claims.name)
+    values = [getattr(record, column.name) for column in SESSION_COLUMNS]
+    return _sign(settings, record), session_from_row(record.id, values, now=now, display_name=claims.name)
 
 
 def _sign(settings: Settings, record: ResidentSession) -> str:
@@ -58,18 +59,6 @@ def _sign(settings: Settings, record: ResidentSession) -> str:
         "exp": int(record.expires_at.timestamp()),
     }
     return jwt.encode(payload, key.key, algorithm=key.algorithm, headers={"typ": TOKEN_TYPE, "kid": key.kid})
-
-
-def _resident(record: ResidentSession, *, display_name: str | None = None) -> Resident:
-    return Resident(
-        session_id=record.id,
-        person_key=record.person_key,
-        birth_date=record.birth_date,
-        municipality_code=record.municipality_code,
-        postal_code=record.postal_code,
-        acr=record.acr,
-        display_name=display_name,
-    )
 
 
 def verify_session_token(settings: Settings, token: str, *, now: datetime) -> dict[str, Any]:
@@ -130,10 +119,12 @@ async def authenticate_resident(
 
 
 _SESSION_TABLE: Any = ResidentSession.__table__  # type: ignore[attr-defined]
-SESSION_ROW = select(
+SESSION_COLUMNS: tuple[Any, ...] = (
     _SESSION_TABLE.c.person_key, _SESSION_TABLE.c.birth_date, _SESSION_TABLE.c.municipality_code,
     _SESSION_TABLE.c.postal_code, _SESSION_TABLE.c.acr, _SESSION_TABLE.c.expires_at, _SESSION_TABLE.c.revoked_at,
-).where(_SESSION_TABLE.c.id == bindparam("session_id"))
+)
+"""What :func:`session_from_row` reads of a session, in its order; statements that read a session select these."""
+SESSION_ROW = select(*SESSION_COLUMNS).where(_SESSION_TABLE.c.id == bindparam("session_id"))
 
 
 async def session_resident(db: AsyncSession, session_id: str, *, now: datetime) -> Resident:
@@ -145,8 +136,11 @@ async def session_resident(db: AsyncSession, session_id: str, *, now: datetime) 
     return session_from_row(session_id, row, now=now)
 
 
-def session_from_row(session_id: str, row: Sequence[Any] | None, *, now: datetime) -> Resident:
-    """The resident of a :data:`SESSION_ROW` result; revoked, expired or unknown sessions are a 401."""
+def session_from_row(
+    session_id: str, row: Sequence[Any] | None, *, now: datetime, display_name: str | None = None
+) -> Resident:
+    """The resident of a session's :data:`SESSION_COLUMNS` (None: no such session); revoked, expired or unknown
+    sessions are a 401. The one place that judges a session and builds its Resident."""
     if row is None:
         raise Unauthorized("invalid token")
     person, birth_date, municipality_code, postal_code, acr, expires_at, revoked_at = row
@@ -154,7 +148,7 @@ def session_from_row(session_id: str, row: Sequence[Any] | None, *, now: datetim
         raise Unauthorized("invalid token")
     return Resident(
         session_id=session_id, person_key=person, birth_date=birth_date, municipality_code=municipality_code,
-        postal_code=postal_code, acr=acr,
+        postal_code=postal_code, acr=acr, display_name=display_name,
     )
 
 

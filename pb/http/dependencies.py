@@ -23,6 +23,7 @@ from pb.core.db import SessionMaker, transaction
 from pb.core.errors import Forbidden, Unauthorized
 from pb.core.models import Role
 from pb.core.settings import Settings
+from pb.voting.cache import VotingCache
 
 # Handler parameters that Litestar fills by name from the app's dependencies.
 DbSession = NamedDependency[AsyncSession]
@@ -31,6 +32,8 @@ Caller = NamedDependency[Principal]
 AppSettings = NamedDependency[Settings]
 Voter = NamedDependency[Resident]
 """A signed-in resident: parameter ``resident`` with ``dependencies={"resident": Provide(provide_resident)}``."""
+VotingCaches = NamedDependency[VotingCache]
+"""The app's voting cache: parameter ``voting_cache`` (an app-wide dependency)."""
 
 SESSION_COOKIE = "__Host-pb_session"
 CSRF_COOKIE = "pb_csrf"
@@ -52,6 +55,11 @@ def provide_now(state: State) -> datetime:
 def provide_settings(state: State) -> Settings:
     settings: Settings = state.settings
     return settings
+
+
+def provide_voting_cache(state: State) -> VotingCache:
+    cache: VotingCache = state.voting_cache
+    return cache
 
 
 def bearer_token(request: Request[Any, Any, Any]) -> str | None:

@@ -17,6 +17,7 @@ from pb.results.tally import tally_round
 from pb.rounds.config import config_hash, round_config
 from pb.rounds.service import lock_round, windows_of
 from pb.voting.board import close_voting
+from pb.voting.cache import VotingCache
 
 SCHEDULE_ACTOR = "system:schedule"
 
@@ -27,9 +28,15 @@ def next_phase(phase: Phase) -> Phase | None:
 
 
 async def transition(
-    session: AsyncSession, *, round_id: int, to: Phase, actor: Principal, now: datetime
+    session: AsyncSession,
+    *,
+    round_id: int,
+    to: Phase,
+    actor: Principal,
+    now: datetime,
+    cache: VotingCache | None = None,
 ) -> BudgetRound:
-    """An official moves the round on to the next phase."""
+    """An official moves the round on to the next phase; ``cache``: the serving app's, which forgets the round."""
     budget_round = await lock_round(session, round_id)
     ensure_manages_municipality(actor, budget_round.municipality_id)
     current = Phase(budget_round.phase)
@@ -38,12 +45,14 @@ async def transition(
             "the round is in %(phase)s; it can only move on to %(next_phase)s",
             field="to", phase=current.value, next_phase=_next_name(current),
         )
-    await _enter(session, budget_round, to, trigger="manual", actor=actor.actor, now=now)
+    await _enter(session, budget_round, to, trigger="manual", actor=actor.actor, now=now, cache=cache)
     return budget_round
 
 
-async def advance_by_schedule(session: AsyncSession, *, now: datetime) -> list[tuple[int, Phase]]:
-    """Move every round whose next phases have started; returns the moves made."""
+async def advance_by_schedule(
+    session: AsyncSession, *, now: datetime, cache: VotingCache | None = None
+) -> list[tuple[int, Phase]]:
+    """Move every round whose next phases have started; returns the moves made (``cache`` as for transition)."""
     moves: list[tuple[int, Phase]] = []
     round_ids = (
         await session.exec(select(BudgetRound.id).where(BudgetRound.phase != Phase.CLOSED.value))
@@ -58,7 +67,7 @@ async def advance_by_schedule(session: AsyncSession, *, now: datetime) -> list[t
                     now=now, details={"phase": phase.value, "reason": "no budgets"},
                 )
                 break
-            await _enter(session, budget_round, phase, trigger="schedule", actor=SCHEDULE_ACTOR, now=now)
+            await _enter(session, budget_round, phase, trigger="schedule", actor=SCHEDULE_ACTOR, now=now, cache=cache)
             moves.append((round_id, phase))
     return moves
 
@@ -81,8 +90,19 @@ async def _ready_to_vote(session: AsyncSession, budget_round: BudgetRound) -> bo
 
 
 async def _enter(
-    session: AsyncSession, budget_round: BudgetRound, phase: Phase, *, trigger: str, actor: str, now: datetime
+    session: AsyncSession,
+    budget_round: BudgetRound,
+    phase: Phase,
+    *,
+    trigger: str,
+    actor: str,
+    now: datetime,
+    cache: VotingCache | None,
 ) -> None:
+    if cache is not None:
+        # Under the round's lock (FOR UPDATE), which casts of the round wait for: none can remember the round
+        # again before this transition commits, and none after it finds the round as it was.
+        cache.forget_round(budget_round.id or 0)
     if phase is Phase.VOTING:
         if not await _ready_to_vote(session, budget_round):
             raise PhaseConflict("voting cannot open before the round has at least one budget", field="to")

@@ -8,7 +8,7 @@ from litestar import Controller, get, post
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
-from pb.http.dependencies import Caller, DbSession, Now, provide_principal
+from pb.http.dependencies import Caller, DbSession, Now, VotingCaches, provide_principal
 from pb.lifecycle import phases
 from pb.lifecycle.schemas import TransitionPublic, TransitionRequest
 from pb.rounds import service
@@ -24,9 +24,11 @@ class TransitionController(Controller):
     @post("/", dependencies=AUTH, status_code=200, operation_id="moveRound")
     async def transition(
         self, db_session: DbSession, round_id: FromPath[int], data: JSONBody[TransitionRequest], principal: Caller,
-        now: Now,
+        now: Now, voting_cache: VotingCaches,
     ) -> RoundPublic:
-        budget_round = await phases.transition(db_session, round_id=round_id, to=data.to, actor=principal, now=now)
+        budget_round = await phases.transition(
+            db_session, round_id=round_id, to=data.to, actor=principal, now=now, cache=voting_cache
+        )
         return await service.round_public(db_session, budget_round)
 
     @get("/", operation_id="listTransitions")

@@ -2,7 +2,7 @@
 whether they may vote and whether a ballot of theirs counts; and a draft checked as a cast would check it.
 
 Everything here reads; casting stays in :mod:`pb.voting.service`. The rules are the frozen configuration the
-cast validates against (:func:`pb.voting.frozen.frozen_round`), so the booth can never accept what a cast
+cast validates against (the app's :class:`pb.voting.cache.VotingCache`), so the booth can never accept what a cast
 refuses, and a draft is checked by the same :func:`pb.voting.validation.checked_selections`.
 """
 
@@ -19,9 +19,10 @@ from ballots.formats import Problem
 from pb.core.errors import NotFound
 from pb.core.models import BallotProject, Budget, BudgetRound, Municipality, Phase
 from pb.municipalities.overview import municipality_by_slug
+from pb.voting.cache import VotingCache
 from pb.voting.eligibility import Verdict, VoterClaims
 from pb.voting.errors import InvalidBallot, VotingClosed
-from pb.voting.frozen import FrozenBudget, FrozenRound, frozen_round
+from pb.voting.frozen import FrozenBudget, FrozenRound
 from pb.voting.keys import VotingKeys
 from pb.voting.models import Participation
 from pb.voting.prepared import eligibility
@@ -103,6 +104,7 @@ async def open_booth(
     budget_slug: str,
     voter: VoterClaims,
     keys: VotingKeys,
+    cache: VotingCache,
     now: datetime,
 ) -> Booth:
     """The budget's booth for ``voter``; VotingClosed outside the voting window, ConfigDrift when the round's
@@ -116,7 +118,7 @@ async def open_booth(
         raise VotingClosed(
             "voting is not open: the round is in its %(phase)s phase", phase=budget_round.phase
         )
-    frozen = await frozen_round(session, budget_round.id, budget_round.config_hash)
+    frozen = await cache.frozen_round(session, budget_round.id, budget_round.config_hash)
     if frozen.voting_ends_at is not None and now >= frozen.voting_ends_at:
         raise VotingClosed("voting has ended", phase=Phase.VOTING.value)
     rules = frozen.budgets[budget.id]

@@ -15,7 +15,7 @@ in flight, and a cast after the close finds the round no longer voting. A receip
 the statement (plain INSERT), so a participation is never stored without its ballot; a receipt taken before the
 statement began is found by a NOT EXISTS instead, so only a race between two such casts reaches the key.
 
-Whatever is not the plain case (a budget this process has not seen open, a stale configuration, an ineligible
+Whatever is not the plain case (a budget this app has not seen open, a stale configuration, an ineligible
 resident, an invalid ballot, a voter who already has a ballot, a closed round, a receipt clash, a connection the
 server had dropped) returns None, having stored nothing, and the caller runs the full transaction, which answers
 it exactly. Reading the
@@ -26,7 +26,6 @@ as it would had the revocation come just after.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, exists, func, literal, null
@@ -40,43 +39,25 @@ from pb.audit.models import CastAction, CastEvent, coarse_time
 from pb.auth.sessions import SESSION_ROW, session_from_row
 from pb.core.errors import PbError
 from pb.core.models import Budget, BudgetRound, Municipality, Phase
+from pb.voting.cache import OpenBudget, VotingCache
 from pb.voting.driver import DriverStatement, fetch_row
-from pb.voting.frozen import FrozenRound
 from pb.voting.keys import VotingKeys
 from pb.voting.models import Ballot, Participation
 from pb.voting.prepared import CastRequest, CastResult, eligibility, prepare_cast, sealed_new_ballot
 
-INDEX_SIZE = 4096
 PARTICIPATION_COLUMNS = ["budget_id", "voter_key", "sealed_ballot", "idempotency_tag", "request_tag"]
 BALLOT_COLUMNS = ["id", "budget_id", "config_hash", "selections", "receipt"]
 
 
-@dataclass(frozen=True, slots=True)
-class OpenBudget:
-    """A budget this process has seen open for voting: its round's frozen configuration and municipality."""
-
-    frozen: FrozenRound
-    municipality_code: str
-
-
-_open_budgets: dict[int, OpenBudget] = {}
-
-
-def remember_open_budget(budget_id: int, frozen: FrozenRound, municipality_code: str) -> None:
-    """Called by the full cast once it found the round voting; the fast path trusts nothing else of it, since
-    its statement checks the round's phase, hash and municipality again under the lock."""
-    if len(_open_budgets) >= INDEX_SIZE:
-        _open_budgets.clear()
-    _open_budgets[budget_id] = OpenBudget(frozen, municipality_code)
-
-
-async def try_first_cast(engine: AsyncEngine, request: CastRequest, *, keys: VotingKeys) -> CastResult | None:
+async def try_first_cast(
+    engine: AsyncEngine, request: CastRequest, *, keys: VotingKeys, cache: VotingCache
+) -> CastResult | None:
     """Store a first ballot in two statements; None when the full transaction must decide (nothing stored)."""
-    known = _open_budgets.get(request.budget_id)
+    known = cache.open_budget(request.budget_id)
     if known is None or known.frozen.config_hash != request.data.config_hash or engine.dialect.driver != "asyncpg":
         return None
     try:
-        return await _first_cast(engine, known, request, keys)
+        return await _first_cast(engine, known, request, keys, cache)
     except DBAPIError as exc:
         if not exc.connection_invalidated:
             raise
@@ -88,7 +69,7 @@ async def try_first_cast(engine: AsyncEngine, request: CastRequest, *, keys: Vot
 
 
 async def _first_cast(
-    engine: AsyncEngine, known: OpenBudget, request: CastRequest, keys: VotingKeys
+    engine: AsyncEngine, known: OpenBudget, request: CastRequest, keys: VotingKeys, cache: VotingCache
 ) -> CastResult | None:
     budget_id, session_id, now = request.budget_id, request.session_id, request.now
     frozen = known.frozen
@@ -127,7 +108,7 @@ async def _first_cast(
         except IntegrityError:
             return None  # the receipt is taken: the statement stored nothing
     if outcome is None or not outcome[0]:
-        _open_budgets.pop(budget_id, None)  # closed, or no longer as known: later casts go straight to the full cast
+        cache.forget_budget(budget_id)  # closed, or no longer as known: later casts go straight to the full cast
         return None
     if not all(outcome):
         return None  # the voter has a participation already, or the receipt is taken

@@ -1,7 +1,7 @@
-"""The configuration frozen when voting opened, as casts use it: checked against the round's hash, cached.
+"""The configuration frozen when voting opened, as casts use it: read and checked against the round's hash.
 
-The cache is keyed by (round id, config hash) and filled only with a configuration that hashes to the frozen
-value, so whatever it holds is exactly what was frozen, in every process, whatever changes later.
+An app keeps what it read in its :class:`pb.voting.cache.VotingCache`, keyed by (round id, config hash) and filled
+only with a configuration that hashes to the frozen value, so whatever it holds is exactly what was frozen.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ from ballots.instance import Instance, Project
 from pb.core.models import BallotFormat, BudgetRound
 from pb.rounds.config import config_hash, round_config
 from pb.voting.errors import ConfigDrift
-
-CACHE_SIZE = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,29 +40,18 @@ class FrozenRound:
     budgets: dict[int, FrozenBudget]
 
 
-_cache: dict[tuple[int, str], FrozenRound] = {}
-
-
-async def frozen_round(session: AsyncSession, round_id: int, frozen_hash: str) -> FrozenRound:
-    """The round's frozen configuration; computed once per process and hash, then served from memory.
+async def load_frozen_round(session: AsyncSession, round_id: int, frozen_hash: str) -> FrozenRound:
+    """The round's frozen configuration, read from the database; ConfigDrift unless it hashes to ``frozen_hash``.
 
     Nothing that feeds the hash can change while the round is frozen (rounds, budgets, projects and the
-    networks' areas refuse it with 409 ``round_frozen``), so a cached entry stays exact.
+    networks' areas refuse it with 409 ``round_frozen``), so what this returns stays exact while it is frozen.
     """
-    key = (round_id, frozen_hash)
-    cached = _cache.get(key)
-    if cached is not None:
-        return cached
     budget_round = await session.get(BudgetRound, round_id)
     assert budget_round is not None
     config = await round_config(session, budget_round)
     if config_hash(config) != frozen_hash:
         raise ConfigDrift("the round's rules have changed since voting opened; casting is suspended")
-    frozen = compile_round(config, frozen_hash)
-    if len(_cache) >= CACHE_SIZE:
-        _cache.clear()
-    _cache[key] = frozen
-    return frozen
+    return compile_round(config, frozen_hash)
 
 
 def compile_round(config: dict[str, Any], frozen_hash: str) -> FrozenRound:

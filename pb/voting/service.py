@@ -29,10 +29,11 @@ from pb.audit.cast_log import record_cast
 from pb.audit.models import CastAction
 from pb.auth.identity import Resident
 from pb.auth.models import ResidentSession
-from pb.auth.sessions import session_resident
+from pb.auth.sessions import SESSION_COLUMNS, session_from_row, session_resident
 from pb.core.db import SessionMaker, transaction
-from pb.core.errors import NotFound, Unauthorized
+from pb.core.errors import NotFound
 from pb.core.models import Budget, BudgetRound, Municipality, Phase
+from pb.voting.cache import VotingCache
 from pb.voting.errors import (
     AlreadyVoted,
     IdempotencyKeyReused,
@@ -42,8 +43,8 @@ from pb.voting.errors import (
     StaleConfig,
     VotingClosed,
 )
-from pb.voting.first_cast import remember_open_budget, try_first_cast
-from pb.voting.frozen import FrozenRound, frozen_round
+from pb.voting.first_cast import try_first_cast
+from pb.voting.frozen import FrozenRound
 from pb.voting.keys import VotingKeys
 from pb.voting.models import Ballot, Participation
 from pb.voting.prepared import CastRequest, CastResult, PreparedCast, eligibility, prepare_cast, sealed_new_ballot
@@ -54,24 +55,26 @@ SQLITE_NOW = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
 
 
 async def cast(
-    engine: AsyncEngine, sessionmaker: SessionMaker, request: CastRequest, *, keys: VotingKeys
+    engine: AsyncEngine, sessionmaker: SessionMaker, request: CastRequest, *, keys: VotingKeys, cache: VotingCache
 ) -> CastResult:
     """Cast for the resident of the request's session: a first ballot in two statements where it can be
     (:mod:`pb.voting.first_cast`), anything else in the full transaction of :func:`cast_ballot`."""
-    first = await try_first_cast(engine, request, keys=keys)
+    first = await try_first_cast(engine, request, keys=keys, cache=cache)
     if first is not None:
         return first
     async with transaction(sessionmaker) as session:
-        return await cast_ballot(session, request, keys=keys)
+        return await cast_ballot(session, request, keys=keys, cache=cache)
 
 
-async def cast_ballot(session: AsyncSession, request: CastRequest, *, keys: VotingKeys) -> CastResult:
+async def cast_ballot(
+    session: AsyncSession, request: CastRequest, *, keys: VotingKeys, cache: VotingCache
+) -> CastResult:
     """Store the ballot of the resident signed in with the request's session (whose token was verified) for the
     budget, replacing their earlier one when the round allows revoting. A revoked, expired or unknown session is
     a 401, judged before anything else."""
     budget_id, data, now = request.budget_id, request.data, request.now
     locked, voter = await _lock_round_of(session, budget_id, request.session_id, now)
-    frozen = await _open_round(session, locked)
+    frozen = await _open_round(session, locked, cache)
     if data.config_hash != frozen.config_hash:
         raise StaleConfig(
             "the ballot was made for another configuration of the round; reload it", field="config_hash"
@@ -80,7 +83,7 @@ async def cast_ballot(session: AsyncSession, request: CastRequest, *, keys: Voti
     verdict = eligibility(frozen, budget, voter, municipality_code=locked.municipality_code, now=now)
     if not verdict.eligible:
         raise NotEligible(verdict.message or "not eligible", reason=verdict.reason)
-    remember_open_budget(budget_id, frozen, locked.municipality_code)
+    cache.remember_open_budget(budget_id, frozen, locked.municipality_code)
     cast = prepare_cast(frozen, budget, voter, data, request.idempotency_key, keys)
     ballot_id, sealed = sealed_new_ballot(keys, cast)
     if await _insert_participation(session, cast, sealed):
@@ -122,14 +125,8 @@ async def _lock_round_of(
     if row is None:
         await session_resident(session, session_id, now=now)  # an invalid session is a 401 before a 404
         raise NotFound("budget %(budget_id)s does not exist", budget_id=budget_id)
-    round_id, phase, frozen_hash, municipality_code, at, *resident_row = row
-    known, person, birth_date, resident_municipality, postal_code, acr, expires_at, revoked_at = resident_row
-    if known is None or revoked_at is not None or expires_at <= now:
-        raise Unauthorized("invalid token")
-    voter = Resident(
-        session_id=session_id, person_key=person, birth_date=birth_date, municipality_code=resident_municipality,
-        postal_code=postal_code, acr=acr,
-    )
+    round_id, phase, frozen_hash, municipality_code, at, known, *session_row = row
+    voter = session_from_row(session_id, None if known is None else session_row, now=now)
     if isinstance(at, str):  # SQLite
         at = datetime.fromisoformat(at).replace(tzinfo=UTC)
     return _LockedRound(round_id, phase, frozen_hash, municipality_code, at), voter
@@ -143,8 +140,7 @@ def _round_lock_query(dialect: str) -> Any:
     return (
         sql_select(
             col(BudgetRound.id), col(BudgetRound.phase), col(BudgetRound.config_hash), col(Municipality.code),
-            database_now, sessions.c.id, sessions.c.person_key, sessions.c.birth_date, sessions.c.municipality_code,
-            sessions.c.postal_code, sessions.c.acr, sessions.c.expires_at, sessions.c.revoked_at,
+            database_now, sessions.c.id, *SESSION_COLUMNS,
         )
         .join(Budget, col(Budget.round_id) == col(BudgetRound.id))
         .join(Municipality, col(Municipality.id) == col(BudgetRound.municipality_id))
@@ -155,10 +151,10 @@ def _round_lock_query(dialect: str) -> Any:
     )
 
 
-async def _open_round(session: AsyncSession, locked: _LockedRound) -> FrozenRound:
+async def _open_round(session: AsyncSession, locked: _LockedRound, cache: VotingCache) -> FrozenRound:
     if locked.phase != Phase.VOTING.value or locked.config_hash is None:
         raise VotingClosed("voting is not open: the round is in its %(phase)s phase", phase=locked.phase)
-    frozen = await frozen_round(session, locked.round_id, locked.config_hash)
+    frozen = await cache.frozen_round(session, locked.round_id, locked.config_hash)
     if frozen.voting_ends_at is not None and locked.database_now >= frozen.voting_ends_at:
         raise VotingClosed("voting has ended")
     return frozen

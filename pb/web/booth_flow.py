@@ -18,6 +18,7 @@ from pb.core.models import PHASES, Phase
 from pb.i18n import Translator
 from pb.voting import service
 from pb.voting.booth import Booth, open_booth
+from pb.voting.cache import VotingCache
 from pb.voting.errors import AlreadyVoted, ConfigDrift, InvalidBallot, NotEligible, StaleConfig, VotingClosed
 from pb.voting.keys import VotingKeys
 from pb.voting.prepared import CastRequest, CastResult
@@ -40,6 +41,12 @@ def keys_of(page: PageContext) -> VotingKeys:
     return VotingKeys(page.settings.voter_key_master)
 
 
+def cache_of(page: PageContext) -> VotingCache:
+    """The app's voting cache, which the API's casts share."""
+    cache: VotingCache = page.request.app.state.voting_cache
+    return cache
+
+
 async def open_for(
     page: PageContext, session: AsyncSession, resident: Resident, *, municipality: str, round_slug: str,
     budget: str,
@@ -47,7 +54,7 @@ async def open_for(
     try:
         return await open_booth(
             session, municipality_slug=municipality, round_slug=round_slug, budget_slug=budget, voter=resident,
-            keys=keys_of(page), now=page.now,
+            keys=keys_of(page), cache=cache_of(page), now=page.now,
         )
     except (VotingClosed, ConfigDrift) as refused:
         return refusal(refused, page.t)
@@ -59,7 +66,7 @@ async def cast(page: PageContext, session: AsyncSession, resident: Resident, boo
     wait for this one's write lock); the first-cast shortcut of the JSON API is a speed-up, not another rule."""
     request = CastRequest(booth.budget.id or 0, resident.session_id, data, idempotency_key, page.now)
     try:
-        return await service.cast_ballot(session, request, keys=keys_of(page))
+        return await service.cast_ballot(session, request, keys=keys_of(page), cache=cache_of(page))
     except (VotingClosed, ConfigDrift, StaleConfig, NotEligible, AlreadyVoted, InvalidBallot) as refused:
         return refusal(refused, page.t)
 

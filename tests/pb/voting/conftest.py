@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pb.core.settings import Settings
-from pb.voting import first_cast, service
+from pb.voting import service
 from pb.voting.prepared import CastRequest
 from tests.conftest import Clock
 from tests.factories import DemoWorld
@@ -17,13 +17,6 @@ from tests.pb.auth.helpers import resident_headers
 from tests.pb.voting.election import Election, open_voting
 
 SignIn = Callable[..., Awaitable[dict[str, str]]]
-
-
-@pytest.fixture(autouse=True)
-def fresh_first_cast_index(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test's database starts unknown to the first-cast path, as in a fresh process: ids and config hashes
-    repeat across tests' databases, so what an earlier test taught it would decide which path a cast takes."""
-    monkeypatch.setattr(first_cast, "_open_budgets", {})
 
 
 @pytest.fixture
