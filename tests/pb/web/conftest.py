@@ -9,7 +9,6 @@ import pytest
 from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from pb.voting import first_cast
 from tests.conftest import Clock, asgi_transport
 from tests.factories import DemoWorld
 from tests.pb.voting.election import Election, open_voting
@@ -23,8 +22,6 @@ async def browser(app: Litestar, world: DemoWorld) -> AsyncIterator[httpx.AsyncC
 
 
 @pytest.fixture
-async def election(engine: AsyncEngine, clock: Clock, world: DemoWorld, monkeypatch: pytest.MonkeyPatch) -> Election:
+async def election(engine: AsyncEngine, clock: Clock, world: DemoWorld) -> Election:
     """The demo round open for voting with a budget of every format (tests/pb/voting/election.py)."""
-    # As in tests/pb/voting: each test's database starts unknown to the first-cast path.
-    monkeypatch.setattr(first_cast, "_open_budgets", {})
     return await open_voting(engine, clock, world)
