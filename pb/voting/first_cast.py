@@ -123,7 +123,13 @@ def _compiled(statement: Any, dialect: Dialect) -> DriverStatement:
 @functools.cache
 def _statement(*, windowed: bool) -> Any:
     """The round lock and the three inserts as CTEs of one statement; answers (round open, participation new,
-    ballot and event stored). Built once per variant."""
+    ballot and event stored). Built once per variant.
+
+    Its round conditions (phase voting, the frozen hash, the municipality, the database's clock before the end
+    of voting) restate the full cast's (:func:`pb.voting.service.cast_ballot`), which is authoritative: this
+    statement accepts nothing the full cast would refuse, since a refusal here only sends the cast there.
+    tests/pb/voting/test_rules_agree.py proves both answer alike for every combination of the four.
+    """
     rounds: Any = BudgetRound.__table__  # type: ignore[attr-defined]
     municipalities: Any = Municipality.__table__  # type: ignore[attr-defined]
     participations: Any = Participation.__table__  # type: ignore[attr-defined]
