@@ -92,6 +92,19 @@ def count(spec: Mapping[str, Any], ballots: Sequence[Selections], *, seed: int) 
     )
 
 
+HOW_CLOSE_WORK_LIMIT = 2_000_000
+"""Ballots x projects beyond which the tally leaves how-close out for rules other than greedy: equal shares and
+Phragmén answer it by re-running the rule many times (minutes on a city: Łódź 2022 is 90,494 x 160), and the
+tally runs while an official waits. Reasons and figures are kept either way."""
+
+
+def closeness_affordable(spec: Mapping[str, Any], ballot_count: int) -> bool:
+    """Whether the tally computes how close each project came (always for the greedy family, which is cheap)."""
+    if str(spec["rule"]).startswith("greedy"):
+        return True
+    return ballot_count * len(spec["projects"]) <= HOW_CLOSE_WORK_LIMIT
+
+
 def closeness(
     spec: Mapping[str, Any], ballots: Sequence[Selections], outcome: Outcome, *, seed: int
 ) -> dict[str, HowClose]:

@@ -19,7 +19,7 @@ from pb.audit import log as audit
 from pb.auth.principal import Principal, ensure_manages_municipality
 from pb.core.errors import NotFound, PhaseConflict
 from pb.core.models import Budget, BudgetRound, Phase
-from pb.results.counting import Selections, closeness, count, outcome_json, seed_for
+from pb.results.counting import Selections, closeness, closeness_affordable, count, outcome_json, seed_for
 from pb.results.errors import BallotSetChanged, ResultNotReady, ResultPublished, SmallCountNotAcknowledged
 from pb.results.models import BudgetResult, ResultsPolicy, ResultStatus
 from pb.rounds.config import config_hash, round_config
@@ -110,7 +110,9 @@ async def _tally_budget(
     ballots = await ballot_set(session, budget_id=budget_id)
     seed = seed_for(budget_round.config_hash or "", budget_id)
     counted = count(spec, ballots.selections, seed=seed)
-    outcome = outcome_json(counted, spec, closeness(spec, ballots.selections, counted, seed=seed))
+    close = (closeness(spec, ballots.selections, counted, seed=seed)
+             if closeness_affordable(spec, len(ballots.selections)) else None)
+    outcome = outcome_json(counted, spec, close)
     existing = await session.get(BudgetResult, budget_id)
     if existing is not None and existing.status != ResultStatus.DRAFT.value:
         if existing.outcome != outcome or existing.ballot_set_hash != ballots.hash:

@@ -16,6 +16,7 @@ from ballots.reasons import Reason, ReasonCode
 from pb.i18n.build import KEYWORDS, po_path
 from pb.i18n.locales import BABEL_LOCALES, LOCALES
 from pb.i18n.translator import translator
+from pb.results.counting import closeness_affordable
 from pb.results.explanations import currency, euros, how_close_sentences, reason_sentence
 from tests.pb.results.conftest import Closed, publish_all
 
@@ -133,3 +134,12 @@ async def test_published_results_explain_every_project_in_the_asked_language(
     assert fi[funded]["explanation"].startswith("Rahoitettiin")
     assert sv[funded]["explanation"].startswith("Finansierades")
     assert fi[funded]["how_close_figures"]["extra_cost"] is not None
+
+
+def test_how_close_is_left_out_of_a_city_sized_tally_except_for_greedy_rules() -> None:
+    projects = [{"code": str(n), "cost": 100} for n in range(160)]
+
+    assert not closeness_affordable({"rule": "equal-shares", "projects": projects}, 90_494)
+    assert not closeness_affordable({"rule": "phragmen", "projects": projects}, 90_494)
+    assert closeness_affordable({"rule": "greedy", "projects": projects}, 90_494)
+    assert closeness_affordable({"rule": "equal-shares", "projects": projects}, 2_000)
