@@ -111,7 +111,7 @@ async def _projects(session: AsyncSession, view: PublicResult, page: PageContext
     selected: list[str] = view.result.outcome["selected"]
     progress = await latest_progress(session, budget_id=view.budget.id or 0)
     shown = []
-    for entry in view.projects():
+    for entry in view.projects(page.locale):
         code = entry["code"]
         funded = entry["status"] == "funded"
         shown.append(ProjectResult(

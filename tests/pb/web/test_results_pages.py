@@ -104,3 +104,20 @@ async def test_before_publication_a_budget_s_results_page_says_so(
     assert "Hanke A" not in page.text
     assert f'href="{RESULTS}/hyryla"' not in listing.text
     assert (await browser.get("/tuusula/results/tuusula-1999/hyryla")).status_code == 404
+
+
+async def test_each_project_is_explained_in_the_page_s_language(
+    browser: httpx.AsyncClient, client: httpx.AsyncClient, engine: AsyncEngine, settings: Settings, clock: Clock,
+    world: DemoWorld, tokens: Tokens,
+) -> None:
+    closed = await closed_and_published(client, engine, settings, clock, world, tokens)
+    budget_id = closed.election.budgets["hyryla"]
+    api = {lang: (await client.get(f"/budgets/{budget_id}/results?lang={lang}")).json()["projects"]
+           for lang in ("fi", "sv")}
+
+    for lang in ("fi", "sv"):
+        shown = text(await browser.get(f"{RESULTS}/hyryla?lang={lang}"))
+        for project in api[lang]:
+            assert project["explanation"] and project["explanation"] in shown
+            assert all(sentence in shown for sentence in project["how_close"])
+    assert api["fi"][0]["explanation"] != api["sv"][0]["explanation"]
