@@ -27,6 +27,7 @@ from pb.core.settings import Settings
 from pb.http.dependencies import provide_db_session, provide_now, provide_settings, provide_voting_cache
 from pb.http.health import health
 from pb.http.problems import EXCEPTION_HANDLERS
+from pb.http.request_body import JsonRequest, ModelStrictnessPlugin, require_json_body
 from pb.http.security import security_headers
 from pb.lifecycle.routes import TransitionController
 from pb.lifecycle.scheduler import run_schedule
@@ -115,6 +116,9 @@ def create_app(
             "voting_cache": Provide(provide_voting_cache, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,
+        request_class=JsonRequest,
+        before_request=require_json_body,
+        plugins=[ModelStrictnessPlugin()],
         state=state,
         lifespan=[lifespan],
         middleware=[security_headers],

@@ -10,7 +10,7 @@ from litestar.params import FromQuery
 
 from pb.audit import cast_log, service
 from pb.audit.schemas import AuditEntry, AuditPage, AuditVerdict, CastEventCountPublic
-from pb.http.dependencies import Caller, DbSession, provide_principal
+from pb.http.dependencies import Caller, DbSession, Offset, OptionalId, provide_principal
 
 AUTH = {"principal": Provide(provide_principal)}
 
@@ -22,9 +22,10 @@ class AuditController(Controller):
 
     @get("/", operation_id="listAuditEntries")
     async def entries(
-        self, db_session: DbSession, principal: Caller, offset: FromQuery[int] = 0, limit: FromQuery[int] = 100
+        self, db_session: DbSession, principal: Caller, offset: FromQuery[Offset] = 0,
+        limit: FromQuery[int] = 100,
     ) -> AuditPage:
-        limit, offset = max(1, min(limit, 500)), max(0, offset)
+        limit = max(1, min(limit, 500))
         rows, total = await service.page(db_session, principal=principal, offset=offset, limit=limit)
         return AuditPage(entries=[AuditEntry.model_validate(r) for r in rows], offset=offset, limit=limit, total=total)
 
@@ -36,7 +37,7 @@ class AuditController(Controller):
 
     @get("/cast-events", operation_id="countCastEvents")
     async def cast_events(
-        self, db_session: DbSession, principal: Caller, budget_id: FromQuery[int | None] = None
+        self, db_session: DbSession, principal: Caller, budget_id: FromQuery[OptionalId] = None
     ) -> Sequence[CastEventCountPublic]:
         """Casts, revotes and refused casts counted per budget, action, status and code; auditors and admins."""
         rows = await cast_log.cast_event_counts(db_session, principal=principal, budget_id=budget_id)

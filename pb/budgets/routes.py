@@ -10,7 +10,7 @@ from litestar.params import FromPath, JSONBody
 
 from pb.budgets import service
 from pb.budgets.schemas import BudgetCreate, BudgetPublic, BudgetUpdate
-from pb.http.dependencies import Caller, DbSession, Now, provide_principal
+from pb.http.dependencies import Caller, DbSession, Id, Now, provide_principal
 from pb.rounds.service import get_round
 
 AUTH = {"principal": Provide(provide_principal)}
@@ -23,13 +23,13 @@ class RoundBudgetController(Controller):
     tags = ("budgets",)
 
     @get("/", operation_id="listBudgets")
-    async def list_budgets(self, db_session: DbSession, round_id: FromPath[int]) -> Sequence[BudgetPublic]:
+    async def list_budgets(self, db_session: DbSession, round_id: FromPath[Id]) -> Sequence[BudgetPublic]:
         await get_round(db_session, round_id)
         return [BudgetPublic.model_validate(b) for b in await service.list_budgets(db_session, round_id=round_id)]
 
     @post("/", dependencies=AUTH, operation_id="createBudget")
     async def create_budget(
-        self, db_session: DbSession, round_id: FromPath[int], data: JSONBody[BudgetCreate], principal: Caller, now: Now
+        self, db_session: DbSession, round_id: FromPath[Id], data: JSONBody[BudgetCreate], principal: Caller, now: Now
     ) -> BudgetPublic:
         budget = await service.create_budget(db_session, round_id=round_id, data=data, actor=principal, now=now)
         return BudgetPublic.model_validate(budget)
@@ -40,18 +40,18 @@ class BudgetController(Controller):
     tags = ("budgets",)
 
     @get("/", operation_id="getBudget")
-    async def get_budget(self, db_session: DbSession, budget_id: FromPath[int]) -> BudgetPublic:
+    async def get_budget(self, db_session: DbSession, budget_id: FromPath[Id]) -> BudgetPublic:
         return BudgetPublic.model_validate(await service.get_budget(db_session, budget_id))
 
     @patch("/", dependencies=AUTH, operation_id="updateBudget")
     async def update_budget(
-        self, db_session: DbSession, budget_id: FromPath[int], data: JSONBody[BudgetUpdate], principal: Caller, now: Now
+        self, db_session: DbSession, budget_id: FromPath[Id], data: JSONBody[BudgetUpdate], principal: Caller, now: Now
     ) -> BudgetPublic:
         budget = await service.update_budget(db_session, budget_id=budget_id, data=data, actor=principal, now=now)
         return BudgetPublic.model_validate(budget)
 
     @delete("/", dependencies=AUTH, operation_id="deleteBudget")
     async def delete_budget(
-        self, db_session: DbSession, budget_id: FromPath[int], principal: Caller, now: Now
+        self, db_session: DbSession, budget_id: FromPath[Id], principal: Caller, now: Now
     ) -> None:
         await service.delete_budget(db_session, budget_id=budget_id, actor=principal, now=now)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictInt, model_validator
 
 from pb.core.models import BallotFormat
-from pb.core.schemas import Input, LocalizedName, Output, Slug
+from pb.core.schemas import Input, LocalizedName, Output, RowId, Slug
 
 MAX_AMOUNT = 10**13
 """A hundred billion euros in cents: far above any municipal budget, far below integer limits."""
@@ -19,24 +19,24 @@ TieBreakName = Literal["default", "lexico"]
 class BallotLimits(Input):
     """The limits of a ballot format; which ones apply depends on the format."""
 
-    min_selections: int = Field(default=0, ge=0, le=1000)
-    max_selections: int | None = Field(default=None, ge=1, le=1000)
-    max_cost: int | None = Field(default=None, ge=1, le=MAX_AMOUNT)
-    max_points_per_project: int | None = Field(default=None, ge=1, le=1000)
-    max_total_points: int | None = Field(default=None, ge=1, le=100_000)
+    min_selections: StrictInt = Field(default=0, ge=0, le=1000)
+    max_selections: StrictInt | None = Field(default=None, ge=1, le=1000)
+    max_cost: StrictInt | None = Field(default=None, ge=1, le=MAX_AMOUNT)
+    max_points_per_project: StrictInt | None = Field(default=None, ge=1, le=1000)
+    max_total_points: StrictInt | None = Field(default=None, ge=1, le=100_000)
 
 
 class BudgetCreate(BallotLimits):
     slug: Slug
-    network_id: int | None = None
+    network_id: RowId | None = None
     name: LocalizedName | None = None
     """Defaults to the network's name; required for a municipality-wide budget."""
-    amount: int = Field(gt=0, le=MAX_AMOUNT, description="in cents (EUR)")
+    amount: StrictInt = Field(gt=0, le=MAX_AMOUNT, description="in cents (EUR)")
     ballot_format: BallotFormat = BallotFormat.APPROVAL
     rule: str = Field(default="equal-shares", max_length=32)
     rule_params: dict[str, Any] = Field(default_factory=dict, max_length=20)
     tie_break: TieBreakName = "default"
-    min_age: int | None = Field(default=None, ge=0, le=120)
+    min_age: StrictInt | None = Field(default=None, ge=0, le=120)
     area_restricted: bool = True
 
     @model_validator(mode="after")
@@ -48,17 +48,17 @@ class BudgetCreate(BallotLimits):
 
 class BudgetUpdate(Input):
     name: LocalizedName | None = None
-    amount: int | None = Field(default=None, gt=0, le=MAX_AMOUNT)
+    amount: StrictInt | None = Field(default=None, gt=0, le=MAX_AMOUNT)
     ballot_format: BallotFormat | None = None
-    min_selections: int | None = Field(default=None, ge=0, le=1000)
-    max_selections: int | None = Field(default=None, ge=1, le=1000)
-    max_cost: int | None = Field(default=None, ge=1, le=MAX_AMOUNT)
-    max_points_per_project: int | None = Field(default=None, ge=1, le=1000)
-    max_total_points: int | None = Field(default=None, ge=1, le=100_000)
+    min_selections: StrictInt | None = Field(default=None, ge=0, le=1000)
+    max_selections: StrictInt | None = Field(default=None, ge=1, le=1000)
+    max_cost: StrictInt | None = Field(default=None, ge=1, le=MAX_AMOUNT)
+    max_points_per_project: StrictInt | None = Field(default=None, ge=1, le=1000)
+    max_total_points: StrictInt | None = Field(default=None, ge=1, le=100_000)
     rule: str | None = Field(default=None, max_length=32)
     rule_params: dict[str, Any] | None = Field(default=None, max_length=20)
     tie_break: TieBreakName | None = None
-    min_age: int | None = Field(default=None, ge=0, le=120)
+    min_age: StrictInt | None = Field(default=None, ge=0, le=120)
     area_restricted: bool | None = None
 
 

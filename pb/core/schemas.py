@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+
+MAX_ID = 2**31 - 1
+"""The largest row id: every id column is PostgreSQL's ``integer``."""
+
+RowId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+"""A row id in a body: a JSON integer (never ``"12"``) within the id columns' range."""
 
 Language = Literal["fi", "sv", "en"]
 LANGUAGES: tuple[Language, ...] = ("fi", "sv", "en")
@@ -60,5 +66,5 @@ class LocalizedText(Input):
 
 
 class Page(Input):
-    limit: int = Field(default=50, ge=1, le=500)
-    offset: int = Field(default=0, ge=0)
+    limit: StrictInt = Field(default=50, ge=1, le=500)
+    offset: StrictInt = Field(default=0, ge=0, le=MAX_ID)

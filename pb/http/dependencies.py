@@ -7,11 +7,12 @@ import hmac
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency
+from litestar.params import Parameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb.auth.identity import Resident
@@ -22,6 +23,7 @@ from pb.core.clock import Clock
 from pb.core.db import SessionMaker, transaction
 from pb.core.errors import Forbidden, Unauthorized
 from pb.core.models import Role
+from pb.core.schemas import MAX_ID
 from pb.core.settings import Settings
 from pb.voting.cache import VotingCache
 
@@ -34,6 +36,13 @@ Voter = NamedDependency[Resident]
 """A signed-in resident: parameter ``resident`` with ``dependencies={"resident": Provide(provide_resident)}``."""
 VotingCaches = NamedDependency[VotingCache]
 """The app's voting cache: parameter ``voting_cache`` (an app-wide dependency)."""
+
+# Row ids in paths and queries (``round_id: FromPath[Id]``, ``FromQuery[OptionalId]``): bounded here, so a number
+# beyond the id columns' range is a 422 naming the parameter, not an overflow in the database driver.
+Id = Annotated[int, Parameter(ge=1, le=MAX_ID)]
+OptionalId = Annotated[int | None, Parameter(ge=1, le=MAX_ID)]
+Offset = Annotated[int, Parameter(ge=0, le=MAX_ID)]
+"""How many rows a page skips."""
 
 SESSION_COOKIE = "__Host-pb_session"
 CSRF_COOKIE = "pb_csrf"

@@ -8,7 +8,7 @@ from litestar import Controller, get, post
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
-from pb.http.dependencies import Caller, DbSession, Now, VotingCaches, provide_principal
+from pb.http.dependencies import Caller, DbSession, Id, Now, VotingCaches, provide_principal
 from pb.lifecycle import phases
 from pb.lifecycle.schemas import TransitionPublic, TransitionRequest
 from pb.rounds import service
@@ -23,7 +23,7 @@ class TransitionController(Controller):
 
     @post("/", dependencies=AUTH, status_code=200, operation_id="moveRound")
     async def transition(
-        self, db_session: DbSession, round_id: FromPath[int], data: JSONBody[TransitionRequest], principal: Caller,
+        self, db_session: DbSession, round_id: FromPath[Id], data: JSONBody[TransitionRequest], principal: Caller,
         now: Now, voting_cache: VotingCaches,
     ) -> RoundPublic:
         budget_round = await phases.transition(
@@ -32,5 +32,5 @@ class TransitionController(Controller):
         return await service.round_public(db_session, budget_round)
 
     @get("/", operation_id="listTransitions")
-    async def list_transitions(self, db_session: DbSession, round_id: FromPath[int]) -> Sequence[TransitionPublic]:
+    async def list_transitions(self, db_session: DbSession, round_id: FromPath[Id]) -> Sequence[TransitionPublic]:
         return [TransitionPublic.model_validate(t) for t in await service.transitions_of(db_session, round_id)]

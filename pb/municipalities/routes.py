@@ -9,7 +9,7 @@ from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
 from pb.core.models import Municipality
-from pb.http.dependencies import Caller, DbSession, Now, provide_principal
+from pb.http.dependencies import Caller, DbSession, Id, Now, provide_principal
 from pb.municipalities import service
 from pb.municipalities.schemas import MunicipalityCreate, MunicipalityPublic
 
@@ -23,7 +23,7 @@ class MunicipalityController(Controller):
         return [MunicipalityPublic.model_validate(m) for m in await service.list_municipalities(db_session)]
 
     @get("/{municipality_id:int}", operation_id="getMunicipality")
-    async def get_municipality(self, db_session: DbSession, municipality_id: FromPath[int]) -> MunicipalityPublic:
+    async def get_municipality(self, db_session: DbSession, municipality_id: FromPath[Id]) -> MunicipalityPublic:
         return MunicipalityPublic.model_validate(await service.get_municipality(db_session, municipality_id))
 
     @post("/", dependencies={"principal": Provide(provide_principal)}, operation_id="createMunicipality")

@@ -8,7 +8,7 @@ from litestar import Controller, get, patch, post
 from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from pb.http.dependencies import Caller, DbSession, Now, provide_principal
+from pb.http.dependencies import Caller, DbSession, Id, Now, provide_principal
 from pb.networks import service
 from pb.networks.schemas import NetworkCreate, NetworkPublic, NetworkUpdate
 
@@ -23,7 +23,7 @@ class MunicipalityNetworkController(Controller):
 
     @get("/", operation_id="listNetworks")
     async def list_networks(
-        self, db_session: DbSession, municipality_id: FromPath[int], include_archived: FromQuery[bool] = False
+        self, db_session: DbSession, municipality_id: FromPath[Id], include_archived: FromQuery[bool] = False
     ) -> Sequence[NetworkPublic]:
         networks = await service.list_networks(
             db_session, municipality_id=municipality_id, include_archived=include_archived
@@ -34,7 +34,7 @@ class MunicipalityNetworkController(Controller):
     async def create_network(
         self,
         db_session: DbSession,
-        municipality_id: FromPath[int],
+        municipality_id: FromPath[Id],
         data: JSONBody[NetworkCreate],
         principal: Caller,
         now: Now,
@@ -50,14 +50,14 @@ class NetworkController(Controller):
     tags = ("networks",)
 
     @get("/", operation_id="getNetwork")
-    async def get_network(self, db_session: DbSession, network_id: FromPath[int]) -> NetworkPublic:
+    async def get_network(self, db_session: DbSession, network_id: FromPath[Id]) -> NetworkPublic:
         return NetworkPublic.model_validate(await service.get_network(db_session, network_id))
 
     @patch("/", dependencies=AUTH, operation_id="updateNetwork")
     async def update_network(
         self,
         db_session: DbSession,
-        network_id: FromPath[int],
+        network_id: FromPath[Id],
         data: JSONBody[NetworkUpdate],
         principal: Caller,
         now: Now,

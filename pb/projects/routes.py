@@ -8,7 +8,7 @@ from litestar import Controller, delete, get, patch, post
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
-from pb.http.dependencies import Caller, DbSession, Now, provide_principal
+from pb.http.dependencies import Caller, DbSession, Id, Now, provide_principal
 from pb.projects import service
 from pb.projects.schemas import ProjectCreate, ProjectPublic, ProjectUpdate
 
@@ -22,12 +22,12 @@ class BudgetProjectController(Controller):
     tags = ("projects",)
 
     @get("/", operation_id="listProjects")
-    async def list_projects(self, db_session: DbSession, budget_id: FromPath[int]) -> Sequence[ProjectPublic]:
+    async def list_projects(self, db_session: DbSession, budget_id: FromPath[Id]) -> Sequence[ProjectPublic]:
         return [ProjectPublic.model_validate(p) for p in await service.list_projects(db_session, budget_id=budget_id)]
 
     @post("/", dependencies=AUTH, operation_id="addProject")
     async def add_project(
-        self, db_session: DbSession, budget_id: FromPath[int], data: JSONBody[ProjectCreate], principal: Caller,
+        self, db_session: DbSession, budget_id: FromPath[Id], data: JSONBody[ProjectCreate], principal: Caller,
         now: Now,
     ) -> ProjectPublic:
         project = await service.add_project(db_session, budget_id=budget_id, data=data, actor=principal, now=now)
@@ -39,12 +39,12 @@ class ProjectController(Controller):
     tags = ("projects",)
 
     @get("/", operation_id="getProject")
-    async def get_project(self, db_session: DbSession, project_id: FromPath[int]) -> ProjectPublic:
+    async def get_project(self, db_session: DbSession, project_id: FromPath[Id]) -> ProjectPublic:
         return ProjectPublic.model_validate(await service.get_project(db_session, project_id))
 
     @patch("/", dependencies=AUTH, operation_id="updateProject")
     async def update_project(
-        self, db_session: DbSession, project_id: FromPath[int], data: JSONBody[ProjectUpdate], principal: Caller,
+        self, db_session: DbSession, project_id: FromPath[Id], data: JSONBody[ProjectUpdate], principal: Caller,
         now: Now,
     ) -> ProjectPublic:
         project = await service.update_project(db_session, project_id=project_id, data=data, actor=principal, now=now)
@@ -52,6 +52,6 @@ class ProjectController(Controller):
 
     @delete("/", dependencies=AUTH, operation_id="removeProject")
     async def remove_project(
-        self, db_session: DbSession, project_id: FromPath[int], principal: Caller, now: Now
+        self, db_session: DbSession, project_id: FromPath[Id], principal: Caller, now: Now
     ) -> None:
         await service.remove_project(db_session, project_id=project_id, actor=principal, now=now)

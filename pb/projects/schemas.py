@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StrictInt, StringConstraints
 
 from pb.budgets.schemas import MAX_AMOUNT
 from pb.core.schemas import Input, LocalizedName, LocalizedText, Output
@@ -17,13 +17,13 @@ class ProjectCreate(Input):
     code: ProjectCode
     title: LocalizedName
     description: LocalizedText = Field(default_factory=LocalizedText)
-    cost: int = Field(gt=0, le=MAX_AMOUNT, description="in cents (EUR)")
+    cost: StrictInt = Field(gt=0, le=MAX_AMOUNT, description="in cents (EUR)")
 
 
 class ProjectUpdate(Input):
     title: LocalizedName | None = None
     description: LocalizedText | None = None
-    cost: int | None = Field(default=None, gt=0, le=MAX_AMOUNT)
+    cost: StrictInt | None = Field(default=None, gt=0, le=MAX_AMOUNT)
 
 
 class ProjectPublic(Output):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, JSONBody
 
-from pb.http.dependencies import Caller, DbSession, Now
+from pb.http.dependencies import Caller, DbSession, Id, Now
 from pb.proposals import advancement, reviews, service, stages
 from pb.proposals.deliberation_schemas import (
     AdvancementPublic,
@@ -31,7 +31,7 @@ class ReviewController(Controller):
     tags = ("reviews",)
 
     @get("/reviews", operation_id="listReviews")
-    async def reviews(self, db_session: DbSession, proposal_id: FromPath[int]) -> Sequence[ReviewPublic]:
+    async def reviews(self, db_session: DbSession, proposal_id: FromPath[Id]) -> Sequence[ReviewPublic]:
         rows = await reviews.reviews_of(db_session, proposal_id=proposal_id)
         return [ReviewPublic.model_validate(r) for r in rows]
 
@@ -39,7 +39,7 @@ class ReviewController(Controller):
     async def review(
         self,
         db_session: DbSession,
-        proposal_id: FromPath[int],
+        proposal_id: FromPath[Id],
         data: JSONBody[ReviewCreate],
         principal: Caller,
         now: Now,
@@ -51,7 +51,7 @@ class ReviewController(Controller):
     async def merge(
         self,
         db_session: DbSession,
-        proposal_id: FromPath[int],
+        proposal_id: FromPath[Id],
         data: JSONBody[MergeRequest],
         principal: Caller,
         now: Now,
@@ -63,7 +63,7 @@ class ReviewController(Controller):
     async def split(
         self,
         db_session: DbSession,
-        proposal_id: FromPath[int],
+        proposal_id: FromPath[Id],
         data: JSONBody[SplitRequest],
         principal: Caller,
         now: Now,
@@ -73,7 +73,7 @@ class ReviewController(Controller):
 
     @get("/decisions", operation_id="listProposalDecisions")
     async def proposal_decisions(
-        self, db_session: DbSession, proposal_id: FromPath[int]
+        self, db_session: DbSession, proposal_id: FromPath[Id]
     ) -> Sequence[AdvancementPublic]:
         rows = await advancement.decisions_of_proposal(db_session, proposal_id=proposal_id)
         return [AdvancementPublic.model_validate(r) for r in rows]
@@ -86,7 +86,7 @@ class RoundDeliberationController(Controller):
     tags = ("deliberation",)
 
     @get("/", operation_id="listDeliberationRounds")
-    async def list_stages(self, db_session: DbSession, round_id: FromPath[int]) -> Sequence[StagePublic]:
+    async def list_stages(self, db_session: DbSession, round_id: FromPath[Id]) -> Sequence[StagePublic]:
         return [
             StagePublic.model_validate(s) for s in await stages.list_stages(db_session, round_id=round_id)
         ]
@@ -95,7 +95,7 @@ class RoundDeliberationController(Controller):
     async def create_stage(
         self,
         db_session: DbSession,
-        round_id: FromPath[int],
+        round_id: FromPath[Id],
         data: JSONBody[StageCreate],
         principal: Caller,
         now: Now,
@@ -112,19 +112,19 @@ class DeliberationRoundController(Controller):
 
     @patch("/", dependencies=AUTH, operation_id="updateDeliberationRound")
     async def update_stage(
-        self, db_session: DbSession, stage_id: FromPath[int], data: JSONBody[StageUpdate], principal: Caller,
+        self, db_session: DbSession, stage_id: FromPath[Id], data: JSONBody[StageUpdate], principal: Caller,
         now: Now,
     ) -> StagePublic:
         stage = await stages.update_stage(db_session, stage_id=stage_id, data=data, actor=principal, now=now)
         return StagePublic.model_validate(stage)
 
     @delete("/", dependencies=AUTH, operation_id="deleteDeliberationRound")
-    async def delete_stage(self, db_session: DbSession, stage_id: FromPath[int], principal: Caller, now: Now) -> None:
+    async def delete_stage(self, db_session: DbSession, stage_id: FromPath[Id], principal: Caller, now: Now) -> None:
         await stages.delete_stage(db_session, stage_id=stage_id, actor=principal, now=now)
 
     @post("/close", dependencies=AUTH, status_code=200, operation_id="closeDeliberationRound")
     async def close(
-        self, db_session: DbSession, stage_id: FromPath[int], principal: Caller, now: Now,
+        self, db_session: DbSession, stage_id: FromPath[Id], principal: Caller, now: Now,
         data: JSONBody[StageClose | None] = None,
     ) -> Sequence[AdvancementPublic]:
         early = data.early if data is not None else False
@@ -132,6 +132,6 @@ class DeliberationRoundController(Controller):
         return [AdvancementPublic.model_validate(r) for r in rows]
 
     @get("/decisions", operation_id="listDeliberationRoundDecisions")
-    async def decisions(self, db_session: DbSession, stage_id: FromPath[int]) -> Sequence[AdvancementPublic]:
+    async def decisions(self, db_session: DbSession, stage_id: FromPath[Id]) -> Sequence[AdvancementPublic]:
         rows = await advancement.decisions_of_stage(db_session, stage_id=stage_id)
         return [AdvancementPublic.model_validate(r) for r in rows]

@@ -7,10 +7,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, Field, StrictInt, model_validator
 
 from pb.budgets.schemas import MAX_AMOUNT
-from pb.core.schemas import Input, LocalizedName, Output
+from pb.core.schemas import Input, LocalizedName, Output, RowId
 from pb.proposals.models import Feasibility, ReportOutcome
 from pb.proposals.text import Line, LongText, Message, Reason, Texts, Titles
 
@@ -27,8 +27,8 @@ class AdvancementRule(Input):
     """
 
     id: Annotated[str, AfterValidator(lambda v: _known_rule(v))]
-    min_supports: int = Field(default=0, ge=0, le=1_000_000)
-    k: int | None = Field(default=None, ge=1, le=1_000)
+    min_supports: StrictInt = Field(default=0, ge=0, le=1_000_000)
+    k: StrictInt | None = Field(default=None, ge=1, le=1_000)
     require_feasible: bool = True
 
     @model_validator(mode="after")
@@ -90,7 +90,7 @@ class StagePublic(Output):
 
 class CommentCreate(Input):
     body: Message
-    parent_id: int | None = None
+    parent_id: RowId | None = None
     show_name: bool = False
     public_name: Line | None = None
 
@@ -127,7 +127,7 @@ class SupportPublic(Output):
 class ReviewCreate(Input):
     decision: Feasibility
     reasons: Texts
-    cost: int | None = Field(default=None, gt=0, le=MAX_AMOUNT, description="binding estimate in cents")
+    cost: StrictInt | None = Field(default=None, gt=0, le=MAX_AMOUNT, description="binding estimate in cents")
 
     @model_validator(mode="after")
     def _cost_when_feasible(self) -> ReviewCreate:
@@ -148,7 +148,7 @@ class ReviewPublic(Output):
 
 
 class MergeRequest(Input):
-    sources: list[int] = Field(min_length=1, max_length=20)
+    sources: list[RowId] = Field(min_length=1, max_length=20)
     """Proposals merged into this one; their authors, history and supports move here."""
     title: Titles | None = None
     description: Texts | None = None
@@ -158,7 +158,7 @@ class MergeRequest(Input):
 class SplitRequest(Input):
     title: Titles
     description: Texts
-    own_cost: int | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    own_cost: StrictInt | None = Field(default=None, ge=0, le=MAX_AMOUNT)
     note: Reason
 
 
@@ -242,7 +242,7 @@ class ResolveRequest(Input):
 
 
 class ReportCreate(Input):
-    comment_id: int | None = None
+    comment_id: RowId | None = None
     reason: Reason
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from litestar import Controller, delete, get, post
 from litestar.params import FromPath, JSONBody
 
-from pb.http.dependencies import Caller, DbSession, Now
+from pb.http.dependencies import Caller, DbSession, Id, Now
 from pb.proposals import discussion, moderation, support, volunteers
 from pb.proposals.deliberation_schemas import (
     Ack,
@@ -29,14 +29,14 @@ class DiscussionController(Controller):
     tags = ("deliberation",)
 
     @get("/comments", operation_id="listComments")
-    async def thread(self, db_session: DbSession, proposal_id: FromPath[int]) -> Sequence[CommentPublic]:
+    async def thread(self, db_session: DbSession, proposal_id: FromPath[Id]) -> Sequence[CommentPublic]:
         return await discussion.thread(db_session, proposal_id=proposal_id)
 
     @post("/comments", dependencies=PARTICIPANT, operation_id="addComment")
     async def comment(
         self,
         db_session: DbSession,
-        proposal_id: FromPath[int],
+        proposal_id: FromPath[Id],
         data: JSONBody[CommentCreate],
         who: Who,
         now: Now,
@@ -48,7 +48,7 @@ class DiscussionController(Controller):
     async def ask(
         self,
         db_session: DbSession,
-        proposal_id: FromPath[int],
+        proposal_id: FromPath[Id],
         data: JSONBody[QuestionCreate],
         who: Who,
         now: Now,
@@ -57,30 +57,30 @@ class DiscussionController(Controller):
         return discussion.comment_view(row)
 
     @get("/support", dependencies=PARTICIPANT, operation_id="getMySupport")
-    async def my_support(self, db_session: DbSession, proposal_id: FromPath[int], who: Who) -> SupportPublic:
+    async def my_support(self, db_session: DbSession, proposal_id: FromPath[Id], who: Who) -> SupportPublic:
         return await support.status(db_session, proposal_id=proposal_id, who=who)
 
     @post("/support", dependencies=PARTICIPANT, operation_id="supportProposal")
     async def support(
-        self, db_session: DbSession, proposal_id: FromPath[int], who: Who, now: Now
+        self, db_session: DbSession, proposal_id: FromPath[Id], who: Who, now: Now
     ) -> SupportPublic:
         return await support.support(db_session, proposal_id=proposal_id, who=who, now=now)
 
     @delete("/support", dependencies=PARTICIPANT, status_code=200, operation_id="withdrawSupport")
     async def withdraw(
-        self, db_session: DbSession, proposal_id: FromPath[int], who: Who, now: Now
+        self, db_session: DbSession, proposal_id: FromPath[Id], who: Who, now: Now
     ) -> SupportPublic:
         return await support.withdraw(db_session, proposal_id=proposal_id, who=who, now=now)
 
     @get("/volunteers", operation_id="countVolunteers")
-    async def volunteers(self, db_session: DbSession, proposal_id: FromPath[int]) -> VolunteerSummary:
+    async def volunteers(self, db_session: DbSession, proposal_id: FromPath[Id]) -> VolunteerSummary:
         return await volunteers.summary(db_session, proposal_id=proposal_id)
 
     @post("/volunteers", dependencies=PARTICIPANT, operation_id="offerHelp")
     async def offer_help(
         self,
         db_session: DbSession,
-        proposal_id: FromPath[int],
+        proposal_id: FromPath[Id],
         data: JSONBody[VolunteerCreate],
         who: Who,
         now: Now,
@@ -90,14 +90,14 @@ class DiscussionController(Controller):
 
     @delete("/volunteers", dependencies=PARTICIPANT, status_code=200, operation_id="withdrawOffer")
     async def withdraw_offer(
-        self, db_session: DbSession, proposal_id: FromPath[int], who: Who, now: Now
+        self, db_session: DbSession, proposal_id: FromPath[Id], who: Who, now: Now
     ) -> VolunteerSummary:
         await volunteers.withdraw_offer(db_session, proposal_id=proposal_id, who=who, now=now)
         return await volunteers.summary(db_session, proposal_id=proposal_id)
 
     @get("/volunteers/offers", dependencies=PARTICIPANT, operation_id="listVolunteerOffers")
     async def offers(
-        self, db_session: DbSession, proposal_id: FromPath[int], who: Who
+        self, db_session: DbSession, proposal_id: FromPath[Id], who: Who
     ) -> Sequence[VolunteerPrivate]:
         rows = await volunteers.offers_for_organisers(db_session, proposal_id=proposal_id, who=who)
         return [VolunteerPrivate.model_validate(r) for r in rows]
@@ -106,7 +106,7 @@ class DiscussionController(Controller):
     async def report(
         self,
         db_session: DbSession,
-        proposal_id: FromPath[int],
+        proposal_id: FromPath[Id],
         data: JSONBody[ReportCreate],
         who: Who,
         now: Now,
@@ -123,7 +123,7 @@ class AnswerController(Controller):
     async def answer(
         self,
         db_session: DbSession,
-        question_id: FromPath[int],
+        question_id: FromPath[Id],
         data: JSONBody[AnswerCreate],
         principal: Caller,
         now: Now,

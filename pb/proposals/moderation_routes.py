@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from pb.http.dependencies import Caller, DbSession, Now
+from pb.http.dependencies import Caller, DbSession, Id, Now
 from pb.proposals import moderation, service
 from pb.proposals.deliberation_schemas import (
     CommentPublic,
@@ -37,7 +37,7 @@ class ProposalModerationController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: DbSession,
-        proposal_id: FromPath[int],
+        proposal_id: FromPath[Id],
         data: JSONBody[HideRequest],
         principal: Caller,
         now: Now,
@@ -60,7 +60,7 @@ class CommentModerationController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: DbSession,
-        comment_id: FromPath[int],
+        comment_id: FromPath[Id],
         data: JSONBody[HideRequest],
         principal: Caller,
         now: Now,
@@ -85,7 +85,7 @@ class RoundReportController(Controller):
     async def reports(
         self,
         db_session: DbSession,
-        round_id: FromPath[int],
+        round_id: FromPath[Id],
         principal: Caller,
         report_state: Annotated[ReportState | None, QueryParameter(name="state")] = None,
     ) -> Sequence[ReportPublic]:
@@ -103,7 +103,7 @@ class ReportController(Controller):
     async def resolve(
         self,
         db_session: DbSession,
-        report_id: FromPath[int],
+        report_id: FromPath[Id],
         data: JSONBody[ResolveRequest],
         principal: Caller,
         now: Now,

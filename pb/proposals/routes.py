@@ -9,7 +9,7 @@ from litestar import Controller, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from pb.core.schemas import Language
-from pb.http.dependencies import DbSession, Now
+from pb.http.dependencies import DbSession, Id, Now, Offset, OptionalId
 from pb.proposals import moderation, search, service
 from pb.proposals.dependencies import PARTICIPANT, Who
 from pb.proposals.models import ProposalStatus
@@ -41,9 +41,9 @@ class ProposalController(Controller):
     async def find(
         self,
         db_session: DbSession,
-        round_id: FromQuery[int | None] = None,
-        budget_id: FromQuery[int | None] = None,
-        network_id: FromQuery[int | None] = None,
+        round_id: FromQuery[OptionalId] = None,
+        budget_id: FromQuery[OptionalId] = None,
+        network_id: FromQuery[OptionalId] = None,
         theme: FromQuery[str | None] = None,
         status: FromQuery[ProposalStatus | None] = None,
         q: Annotated[str | None, QueryParameter(max_length=200)] = None,
@@ -53,7 +53,7 @@ class ProposalController(Controller):
         max_lat: Lat = None,
         max_lon: Lon = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        offset: FromQuery[Offset] = 0,
     ) -> ProposalPage:
         where = search.ProposalFilter(
             round_id=round_id,
@@ -71,14 +71,14 @@ class ProposalController(Controller):
         )
 
     @get("/{proposal_id:int}", operation_id="getProposal")
-    async def get_proposal(self, db_session: DbSession, proposal_id: FromPath[int]) -> ProposalPublic:
+    async def get_proposal(self, db_session: DbSession, proposal_id: FromPath[Id]) -> ProposalPublic:
         return await service.view(db_session, proposal_id)
 
     @patch("/{proposal_id:int}", dependencies=PARTICIPANT, operation_id="reviseProposal")
     async def revise(
         self,
         db_session: DbSession,
-        proposal_id: FromPath[int],
+        proposal_id: FromPath[Id],
         data: JSONBody[ProposalUpdate],
         who: Who,
         now: Now,
@@ -87,7 +87,7 @@ class ProposalController(Controller):
         return await service.view(db_session, proposal_id)
 
     @get("/{proposal_id:int}/history", operation_id="getProposalHistory")
-    async def history(self, db_session: DbSession, proposal_id: FromPath[int]) -> Sequence[VersionPublic]:
+    async def history(self, db_session: DbSession, proposal_id: FromPath[Id]) -> Sequence[VersionPublic]:
         return [
             VersionPublic.model_validate(v)
             for v in await service.history(db_session, proposal_id=proposal_id)
@@ -95,6 +95,6 @@ class ProposalController(Controller):
 
     @get("/{proposal_id:int}/moderation", dependencies=PARTICIPANT, operation_id="getProposalModeration")
     async def moderation_state(
-        self, db_session: DbSession, proposal_id: FromPath[int], who: Who
+        self, db_session: DbSession, proposal_id: FromPath[Id], who: Who
     ) -> ModerationState:
         return await moderation.moderation_state(db_session, proposal_id=proposal_id, who=who)

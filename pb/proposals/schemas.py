@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictFloat, StrictInt, model_validator
 
 from pb.budgets.schemas import MAX_AMOUNT
-from pb.core.schemas import Input, Output
+from pb.core.schemas import Input, Output, RowId
 from pb.proposals.text import Line, Reason, Texts, Theme, Titles
 
 # A point must fall in or near Finland (mainland, Åland and the sea areas around them).
@@ -19,8 +19,8 @@ class Location(Input):
     """An address, a map point, or both."""
 
     address: Line | None = None
-    lat: float | None = Field(default=None, ge=LAT_RANGE[0], le=LAT_RANGE[1], allow_inf_nan=False)
-    lon: float | None = Field(default=None, ge=LON_RANGE[0], le=LON_RANGE[1], allow_inf_nan=False)
+    lat: StrictFloat | None = Field(default=None, ge=LAT_RANGE[0], le=LAT_RANGE[1], allow_inf_nan=False)
+    lon: StrictFloat | None = Field(default=None, ge=LON_RANGE[0], le=LON_RANGE[1], allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _address_or_point(self) -> Location:
@@ -32,12 +32,12 @@ class Location(Input):
 
 
 class ProposalCreate(Input):
-    budget_id: int
+    budget_id: RowId
     title: Titles
     description: Texts
     theme: Theme
     location: Location | None = None
-    own_cost: int | None = Field(
+    own_cost: StrictInt | None = Field(
         default=None, ge=0, le=MAX_AMOUNT, description="the proposers' estimate, in cents"
     )
     co_proposers: list[Line] = Field(
@@ -55,7 +55,7 @@ class ProposalUpdate(Input):
     description: Texts | None = None
     theme: Theme | None = None
     location: Location | None = None
-    own_cost: int | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    own_cost: StrictInt | None = Field(default=None, ge=0, le=MAX_AMOUNT)
     note: Reason | None = None
     """What changed and why, shown in the history."""
 
@@ -71,8 +71,8 @@ class ProposalPublic(Output):
     description: dict[str, str]
     theme: str
     address: str | None
-    lat: float | None
-    lon: float | None
+    lat: StrictFloat | None
+    lon: StrictFloat | None
     own_cost: int | None
     feasibility: str | None
     official_cost: int | None
@@ -92,8 +92,8 @@ class VersionPublic(Output):
     description: dict[str, str]
     theme: str
     address: str | None
-    lat: float | None
-    lon: float | None
+    lat: StrictFloat | None
+    lon: StrictFloat | None
     own_cost: int | None
     editor_label: str
     note: str

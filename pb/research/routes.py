@@ -10,7 +10,16 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from pb.auth.principal import Principal
-from pb.http.dependencies import SESSION_COOKIE, AppSettings, Caller, DbSession, Now, bearer_token, provide_principal
+from pb.http.dependencies import (
+    SESSION_COOKIE,
+    AppSettings,
+    Caller,
+    DbSession,
+    Id,
+    Now,
+    bearer_token,
+    provide_principal,
+)
 from pb.http.media import EXPORT_TYPES
 from pb.research import exports
 from pb.research.schemas import PolicyPublic, PolicyUpdate
@@ -36,7 +45,7 @@ class ResultsPolicyController(Controller):
 
     @put("/", dependencies=AUTH, operation_id="setResultsPolicy")
     async def policy(
-        self, db_session: DbSession, round_id: FromPath[int], data: JSONBody[PolicyUpdate], principal: Caller,
+        self, db_session: DbSession, round_id: FromPath[Id], data: JSONBody[PolicyUpdate], principal: Caller,
         now: Now,
     ) -> PolicyPublic:
         policy = await exports.set_policy(db_session, round_id=round_id, **data.model_dump(), actor=principal,
@@ -50,7 +59,7 @@ class ExportController(Controller):
 
     @get("/", dependencies={"caller": Provide(provide_optional_principal)}, operation_id="exportBudget")
     async def export(
-        self, db_session: DbSession, budget_id: FromPath[int], caller: MaybeCaller, now: Now,
+        self, db_session: DbSession, budget_id: FromPath[Id], caller: MaybeCaller, now: Now,
         format: FromQuery[str] = "pb", table: FromQuery[str] = "ballots",
     ) -> Response[bytes]:
         """An anonymised research export of a published budget: .pb, or one table as CSV or Parquet."""

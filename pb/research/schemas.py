@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from pb.core.schemas import Input, Output
 
 
 class PolicyUpdate(Input):
     public_exports: bool = False
-    min_ballot_class: int = Field(default=10, ge=2, le=1000)
-    min_table_cell: int = Field(default=5, ge=2, le=1000)
+    min_ballot_class: StrictInt = Field(default=10, ge=2, le=1000)
+    min_table_cell: StrictInt = Field(default=5, ge=2, le=1000)
 
 
 class PolicyPublic(Output):

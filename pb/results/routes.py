@@ -10,15 +10,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from pb.http.dependencies import (
-    AppSettings,
-    Caller,
-    DbSession,
-    Now,
-    Voter,
-    provide_principal,
-    provide_resident,
-)
+from pb.http.dependencies import AppSettings, Caller, DbSession, Id, Now, Voter, provide_principal, provide_resident
 from pb.http.media import SVG
 from pb.i18n.locales import DEFAULT_LOCALE, Locale, negotiate
 from pb.i18n.translator import translator
@@ -59,14 +51,14 @@ class RoundResultsController(Controller):
 
     @post("/tally", dependencies=AUTH, status_code=200, operation_id="tallyRound")
     async def retally(
-        self, db_session: DbSession, round_id: FromPath[int], principal: Caller, now: Now
+        self, db_session: DbSession, round_id: FromPath[Id], principal: Caller, now: Now
     ) -> Sequence[ResultPublic]:
         """Tally again after voting closed (drafts are replaced; confirmed and published ones must agree)."""
         results = await tally.retally(db_session, round_id=round_id, actor=principal, now=now)
         return [ResultPublic.model_validate(r) for r in results]
 
     @get("/manifest", operation_id="getRoundManifest")
-    async def manifest(self, db_session: DbSession, round_id: FromPath[int], settings: AppSettings) -> dict[str, Any]:
+    async def manifest(self, db_session: DbSession, round_id: FromPath[Id], settings: AppSettings) -> dict[str, Any]:
         """The round's signed result manifest (every budget published)."""
         return await round_manifest(db_session, round_id=round_id, settings=settings)
 
@@ -79,7 +71,7 @@ class BudgetResultController(Controller):
 
     @get("/", dependencies=AUTH, operation_id="getBudgetResult")
     async def review(
-        self, db_session: DbSession, budget_id: FromPath[int], principal: Caller
+        self, db_session: DbSession, budget_id: FromPath[Id], principal: Caller
     ) -> ResultPublic:
         """The stored result in any status, for the municipality's officials."""
         return ResultPublic.model_validate(await tally.result_for_official(db_session, budget_id=budget_id,
@@ -87,14 +79,14 @@ class BudgetResultController(Controller):
 
     @post("/confirm", dependencies=AUTH, status_code=200, operation_id="confirmBudgetResult")
     async def confirm(
-        self, db_session: DbSession, budget_id: FromPath[int], principal: Caller, now: Now
+        self, db_session: DbSession, budget_id: FromPath[Id], principal: Caller, now: Now
     ) -> ResultPublic:
         result = await tally.confirm(db_session, budget_id=budget_id, actor=principal, now=now)
         return ResultPublic.model_validate(result)
 
     @post("/publish", dependencies=AUTH, status_code=200, operation_id="publishBudgetResult")
     async def publish(
-        self, db_session: DbSession, budget_id: FromPath[int], principal: Caller, now: Now,
+        self, db_session: DbSession, budget_id: FromPath[Id], principal: Caller, now: Now,
         data: JSONBody[PublishRequest | None] = None,
     ) -> ResultPublic:
         """Publish a confirmed result; under k ballots only with {"acknowledge_small_count": true} (N5)."""
@@ -111,7 +103,7 @@ class PublicResultController(Controller):
 
     @get("/", operation_id="getPublicResult")
     async def public(
-        self, request: Request[Any, Any, Any], db_session: DbSession, budget_id: FromPath[int],
+        self, request: Request[Any, Any, Any], db_session: DbSession, budget_id: FromPath[Id],
         lang: FromQuery[Language | None] = None,
     ) -> Response[PublicResultView]:
         """The published result as residents see it; the reasons in ``?lang=``, else by Accept-Language."""
@@ -121,7 +113,7 @@ class PublicResultController(Controller):
 
     @get("/charts/{chart:str}", operation_id="getResultChart")
     async def chart(
-        self, db_session: DbSession, budget_id: FromPath[int], chart: FromPath[Literal["allocation", "votes"]],
+        self, db_session: DbSession, budget_id: FromPath[Id], chart: FromPath[Literal["allocation", "votes"]],
         lang: FromQuery[Language] = "fi",
     ) -> dict[str, Any]:
         view = await published_result(db_session, budget_id=budget_id)
@@ -129,7 +121,7 @@ class PublicResultController(Controller):
 
     @get("/svg/{chart:str}", media_type=SVG, operation_id="getResultChartSvg")
     async def chart_svg(
-        self, db_session: DbSession, budget_id: FromPath[int], chart: FromPath[Literal["allocation", "votes"]],
+        self, db_session: DbSession, budget_id: FromPath[Id], chart: FromPath[Literal["allocation", "votes"]],
         lang: FromQuery[Language] = "fi",
     ) -> Response[str]:
         view = await published_result(db_session, budget_id=budget_id)
@@ -157,7 +149,7 @@ class ProgressController(Controller):
 
     @post("/", dependencies=AUTH, operation_id="reportProgress")
     async def report(
-        self, db_session: DbSession, project_id: FromPath[int], data: JSONBody[ProgressCreate], principal: Caller,
+        self, db_session: DbSession, project_id: FromPath[Id], data: JSONBody[ProgressCreate], principal: Caller,
         now: Now,
     ) -> ProgressPublic:
         update = await implementation.report_progress(
@@ -168,7 +160,7 @@ class ProgressController(Controller):
         return ProgressPublic.model_validate(update)
 
     @get("/", operation_id="listProgress")
-    async def feed(self, db_session: DbSession, project_id: FromPath[int]) -> Sequence[ProgressPublic]:
+    async def feed(self, db_session: DbSession, project_id: FromPath[Id]) -> Sequence[ProgressPublic]:
         """Every progress report of the project, newest first: the feed volunteers and residents poll."""
         rows = await implementation.project_feed(db_session, project_id=project_id)
         return [ProgressPublic.model_validate(r) for r in rows]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictInt, model_validator
 
 from pb.core.schemas import Input, LocalizedText, Output
 from pb.results.models import ProgressStatus
@@ -74,7 +74,7 @@ class PublishRequest(Input):
 
 class ProgressCreate(Input):
     status: ProgressStatus
-    percent: int = Field(default=0, ge=0, le=100)
+    percent: StrictInt = Field(default=0, ge=0, le=100)
     note: LocalizedText = LocalizedText()
     cancel_reason: LocalizedText | None = None
     starts_on: date | None = None

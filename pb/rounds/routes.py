@@ -10,7 +10,7 @@ from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from pb.core.models import Phase
-from pb.http.dependencies import Caller, DbSession, Now, provide_principal
+from pb.http.dependencies import Caller, DbSession, Id, Now, Offset, OptionalId, provide_principal
 from pb.rounds import service
 from pb.rounds.schemas import RoundCreate, RoundPublic, RoundUpdate, Schedule
 
@@ -25,10 +25,10 @@ class RoundController(Controller):
     async def list_rounds(
         self,
         db_session: DbSession,
-        municipality_id: FromQuery[int | None] = None,
+        municipality_id: FromQuery[OptionalId] = None,
         phase: FromQuery[Phase | None] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        offset: FromQuery[Offset] = 0,
     ) -> Sequence[RoundPublic]:
         rounds = await service.list_rounds(
             db_session, municipality_id=municipality_id, phase=phase, limit=limit, offset=offset
@@ -43,12 +43,12 @@ class RoundController(Controller):
         return await service.round_public(db_session, budget_round)
 
     @get("/{round_id:int}", operation_id="getRound")
-    async def get_round(self, db_session: DbSession, round_id: FromPath[int]) -> RoundPublic:
+    async def get_round(self, db_session: DbSession, round_id: FromPath[Id]) -> RoundPublic:
         return await service.round_public(db_session, await service.get_round(db_session, round_id))
 
     @patch("/{round_id:int}", dependencies=AUTH, operation_id="updateRound")
     async def update_round(
-        self, db_session: DbSession, round_id: FromPath[int], data: JSONBody[RoundUpdate], principal: Caller, now: Now
+        self, db_session: DbSession, round_id: FromPath[Id], data: JSONBody[RoundUpdate], principal: Caller, now: Now
     ) -> RoundPublic:
         budget_round = await service.update_round(
             db_session, round_id=round_id, data=data, actor=principal, now=now
@@ -57,7 +57,7 @@ class RoundController(Controller):
 
     @put("/{round_id:int}/schedule", dependencies=AUTH, operation_id="setRoundSchedule")
     async def set_schedule(
-        self, db_session: DbSession, round_id: FromPath[int], data: JSONBody[Schedule], principal: Caller, now: Now
+        self, db_session: DbSession, round_id: FromPath[Id], data: JSONBody[Schedule], principal: Caller, now: Now
     ) -> RoundPublic:
         budget_round = await service.set_schedule(
             db_session, round_id=round_id, schedule=data, actor=principal, now=now

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AwareDatetime, Field, StrictInt, model_validator
 
 from pb.core.models import PHASES, Phase
-from pb.core.schemas import Input, LocalizedName, Output, Slug
+from pb.core.schemas import Input, LocalizedName, Output, RowId, Slug
 
 
 class PhaseWindow(Input):
@@ -41,11 +41,11 @@ class Schedule(Input):
 
 
 class RoundCreate(Input):
-    municipality_id: int
+    municipality_id: RowId
     slug: Slug
-    year: int = Field(ge=2000, le=2200)
+    year: StrictInt = Field(ge=2000, le=2200)
     name: LocalizedName
-    min_age: int = Field(default=15, ge=0, le=120)
+    min_age: StrictInt = Field(default=15, ge=0, le=120)
     residence_required: bool = True
     allow_revoting: bool = True
     schedule: Schedule | None = None
@@ -53,7 +53,7 @@ class RoundCreate(Input):
 
 class RoundUpdate(Input):
     name: LocalizedName | None = None
-    min_age: int | None = Field(default=None, ge=0, le=120)
+    min_age: StrictInt | None = Field(default=None, ge=0, le=120)
     residence_required: bool | None = None
     allow_revoting: bool | None = None
 

@@ -18,6 +18,7 @@ from pb.http.dependencies import (
     Credential,
     Credentials,
     DbSession,
+    Id,
     Now,
     Voter,
     provide_credential,
@@ -80,7 +81,7 @@ class MyBudgetsController(Controller):
 
     @get("/", operation_id="listMyBudgets")
     async def my_budgets(
-        self, db_session: DbSession, round_id: FromPath[int], resident: Voter, keys: Keys, now: Now
+        self, db_session: DbSession, round_id: FromPath[Id], resident: Voter, keys: Keys, now: Now
     ) -> Sequence[MyBudget]:
         """The round's budgets: where you may vote, why not elsewhere, and where your ballot counts."""
         rows = await my_budgets.my_budgets(db_session, round_id=round_id, voter=resident, keys=keys, now=now)
@@ -115,7 +116,7 @@ class BallotController(Controller):
     )
     async def cast(
         self,
-        budget_id: FromPath[int],
+        budget_id: FromPath[Id],
         data: JSONBody[BallotCast],
         casting: Castings,
         idempotency_key: IdempotencyKey = None,
@@ -141,7 +142,7 @@ class BoardController(Controller):
     tags = ["board"]  # noqa: RUF012
 
     @get("/", operation_id="getBoard")
-    async def board(self, db_session: DbSession, budget_id: FromPath[int]) -> Board:
+    async def board(self, db_session: DbSession, budget_id: FromPath[Id]) -> Board:
         """Every counted ballot of a budget in receipt order, with the hash over the set; after voting."""
         publication, ballots = await board.board(db_session, budget_id=budget_id)
         return Board(

@@ -6,10 +6,10 @@ the cast's answer as cheap as encoding a plain dict (pydantic's encoding costs t
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
-from pydantic import Field, StrictInt, StrictStr, StringConstraints
+from pydantic import Discriminator, Field, StrictInt, StrictStr, StringConstraints, Tag
 
 from pb.core.models import BallotFormat
 from pb.core.schemas import Input, Output
@@ -22,13 +22,27 @@ Nonce = Annotated[StrictStr, StringConstraints(pattern=r"^[A-Za-z0-9_-]{16,128}$
 Hash = Annotated[StrictStr, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
 
+def _selections_kind(value: Any) -> str | None:
+    return "codes" if isinstance(value, list) else "points" if isinstance(value, dict) else None
+
+
+# Told apart by the JSON type, so a wrong value inside is reported as itself ("a valid integer" for 1.5 points),
+# not as the failure of the other kind ("a valid list").
+Selections = Annotated[
+    Annotated[Annotated[list[ProjectCode], Field(max_length=MAX_SELECTIONS)], Tag("codes")]
+    | Annotated[Annotated[dict[ProjectCode, Points], Field(max_length=MAX_SELECTIONS)], Tag("points")],
+    Discriminator(
+        _selections_kind,
+        custom_error_type="selections_type",
+        custom_error_message="Input should be a list of project codes or an object of points by project code",
+    ),
+]
+
+
 class BallotCast(Input):
     """A ballot: project codes (approval, knapsack), best first (ranked) or {code: points} (cumulative)."""
 
-    selections: (
-        Annotated[list[ProjectCode], Field(max_length=MAX_SELECTIONS)]
-        | Annotated[dict[ProjectCode, Points], Field(max_length=MAX_SELECTIONS)]
-    )
+    selections: Selections
     config_hash: Hash
     """The round's configuration hash the ballot was made against (GET /rounds/{id})."""
     nonce: Nonce | None = None

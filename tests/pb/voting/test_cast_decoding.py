@@ -1,0 +1,80 @@
+"""A cast's body is decoded as strictly as BallotCast says, over HTTP as in Python, on both backends."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from pb.http.request_body import MAX_DEPTH
+from tests.pb.voting.conftest import SignIn
+from tests.pb.voting.election import Election, cast, counts
+
+
+@pytest.mark.parametrize(("selections", "field", "message"), [
+    ({"A": "5"}, "selections.points.A", "Input should be a valid integer"),
+    ({"A": True}, "selections.points.A", "Input should be a valid integer"),
+    ({"A": 1.5}, "selections.points.A", "Input should be a valid integer"),
+    ({"A": 2.0}, "selections.points.A", "Input should be a valid integer"),
+    (["A", 3], "selections.codes.1", "Input should be a valid string"),
+    (5, "selections", "Input should be a list of project codes or an object of points by project code"),
+])
+async def test_loosely_typed_selections_are_refused_with_what_is_wrong(
+    client: httpx.AsyncClient, engine: AsyncEngine, election: Election, sign_in: SignIn,
+    selections: object, field: str, message: str,
+) -> None:
+    resident = await sign_in()
+    response = await cast(client, election, "kunta", selections, resident)
+    assert response.status_code == 422, response.text
+    assert (response.json()["field"], response.json()["detail"]) == (field, f"{field}: {message}")
+    assert await counts(engine, election.budgets["kunta"]) == (0, 0)
+
+
+async def test_integer_points_are_still_accepted(
+    client: httpx.AsyncClient, election: Election, sign_in: SignIn
+) -> None:
+    response = await cast(client, election, "kunta", {"A": 5, "B": 2}, await sign_in())
+    assert response.status_code == 201, response.text
+    assert response.json()["ballot"]["selections"] == {"A": 5, "B": 2}
+
+
+@pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded"])
+async def test_a_cast_not_sent_as_json_is_a_415_and_stores_nothing(
+    client: httpx.AsyncClient, engine: AsyncEngine, election: Election, sign_in: SignIn, content_type: str | None
+) -> None:
+    headers = await sign_in()
+    if content_type is not None:
+        headers["content-type"] = content_type
+    body = json.dumps({"selections": {"A": 2}, "config_hash": election.config_hash}).encode()
+    response = await client.post(f"/budgets/{election.budgets['kunta']}/ballot", content=body, headers=headers)
+    assert (response.status_code, response.json()["code"]) == (415, "unsupported_media_type")
+    assert await counts(engine, election.budgets["kunta"]) == (0, 0)
+
+
+async def test_an_empty_cast_says_a_json_body_is_needed(
+    client: httpx.AsyncClient, election: Election, sign_in: SignIn
+) -> None:
+    response = await client.post(f"/budgets/{election.budgets['kunta']}/ballot", headers=await sign_in())
+    assert response.status_code == 400
+    assert response.json()["detail"] == "the request needs a JSON body (Content-Type: application/json)"
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 20_000])
+async def test_a_deeply_nested_cast_is_a_400(
+    client: httpx.AsyncClient, election: Election, sign_in: SignIn, depth: int
+) -> None:
+    headers = {**await sign_in(), "content-type": "application/json"}
+    body = '{"selections":' + "[" * depth + "]" * depth + f', "config_hash": "{election.config_hash}"}}'
+    response = await client.post(f"/budgets/{election.budgets['hyryla']}/ballot", content=body, headers=headers)
+    assert response.status_code == 400, response.text
+    assert response.json()["detail"] == f"the JSON body nests deeper than {MAX_DEPTH} levels"
+
+
+async def test_a_cast_to_a_budget_id_beyond_range_is_a_422(
+    client: httpx.AsyncClient, election: Election, sign_in: SignIn
+) -> None:
+    body = {"selections": ["A"], "config_hash": election.config_hash}
+    response = await client.post(f"/budgets/{2**64}/ballot", json=body, headers=await sign_in())
+    assert (response.status_code, response.json()["field"]) == (422, "budget_id")
