@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import Parameter
@@ -71,7 +72,7 @@ def provide_voting_cache(state: State) -> VotingCache:
     return cache
 
 
-def bearer_token(request: Request[Any, Any, Any]) -> str | None:
+def bearer_token(request: ASGIConnection[Any, Any, Any, Any]) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -138,10 +139,26 @@ class Credential:
     session_id: str
     now: datetime
     """The service clock's time the token was judged at; the handler uses the same."""
+    from_cookie: bool = False
+    """Sent as the session cookie, so a write must also carry the CSRF token."""
 
 
 Credentials = NamedDependency[Credential]
 """Parameter ``credential`` with ``dependencies={"credential": Provide(provide_credential, sync_to_thread=False)}``."""
+
+
+CREDENTIAL_STATE = "pb.credential"
+"""Where a route's middleware leaves the :class:`Credential` it verified, so that it is verified once."""
+
+
+def session_credential(connection: ASGIConnection[Any, Any, Any, Any], settings: Settings, now: datetime) -> Credential:
+    """The session token of the request (bearer, else cookie), its signature and claims checked; else 401."""
+    token = bearer_token(connection)
+    cookie = None if token is not None else connection.cookies.get(SESSION_COOKIE)
+    if token is None and cookie is None:
+        raise Unauthorized("sign in first")
+    claims = verify_session_token(settings, token or cookie or "", now=now)
+    return Credential(claims["sid"], now, from_cookie=cookie is not None)
 
 
 def provide_credential(request: Request[Any, Any, Any]) -> Credential:
@@ -152,18 +169,14 @@ def provide_credential(request: Request[Any, Any, Any]) -> Credential:
     It depends on nothing but the request: Litestar resolves a batch of several dependencies in a task group,
     which costs more than the work itself on the cast's hot path.
     """
+    credential = request.scope.get("state", {}).get(CREDENTIAL_STATE)
     state = request.app.state
     settings: Settings = state.settings
-    now: datetime = state.clock()
-    token = bearer_token(request)
-    cookie = None if token is not None else request.cookies.get(SESSION_COOKIE)
-    if token is None and cookie is None:
-        raise Unauthorized("sign in first")
-    claims = verify_session_token(settings, token or cookie or "", now=now)
-    session_id: str = claims["sid"]
-    if cookie is not None:
-        ensure_csrf(request, settings, session_id)
-    return Credential(session_id, now)
+    if not isinstance(credential, Credential):
+        credential = session_credential(request, settings, state.clock())
+    if credential.from_cookie:
+        ensure_csrf(request, settings, credential.session_id)
+    return credential
 
 
 async def _resident(

@@ -1,4 +1,4 @@
-"""The cast route's guard: a rate limit per client, and a cast event for every refused cast.
+"""The cast route's guard: a rate limit per session, and a cast event for every refused cast.
 
 A refused cast rolls its transaction back, so the refusal is recorded here, in a transaction of its own, from
 the response's status and problem code, as a ``cast_event`` row (no shared lock); it names no resident and holds
@@ -7,13 +7,13 @@ no ballot content.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from litestar.connection import ASGIConnection
 from litestar.types import (
     ASGIApp,
     HTTPResponseBodyEvent,
@@ -27,6 +27,8 @@ from litestar.types import (
 from pb.audit.cast_log import record_cast
 from pb.audit.models import CastAction
 from pb.core.db import SessionMaker, transaction
+from pb.core.errors import Unauthorized
+from pb.http.dependencies import CREDENTIAL_STATE, session_credential
 
 CAST_RATE_PER_MINUTE = 30
 """Default; an app may set ``app.state.cast_rate_per_minute``. Each worker process counts on its own."""
@@ -61,13 +63,20 @@ class RateLimiter:
         self.refused &= self.buckets.keys()
 
 
-def client_of(scope: Scope) -> str:
-    """The credential if there is one (many residents share a NAT address), else the address."""
-    for name, value in scope.get("headers", []):
-        if name in (b"authorization", b"cookie"):
-            return "cred:" + hashlib.sha256(value).hexdigest()
-    client = scope.get("client")
-    return f"addr:{client[0] if client else '?'}"
+def client_of(scope: Scope, state: Any) -> str:
+    """The session of a verified token (many residents share a NAT address), else the address.
+
+    The key is the session the token names once its signature is checked, never the header's bytes: a header
+    written another way (spaces, the scheme's case), or another encoding of the same signature, is the same
+    client. The verified credential is left for the route, which then does not verify it again.
+    """
+    try:
+        credential = session_credential(ASGIConnection(scope), state.settings, state.clock())
+    except Unauthorized:
+        client = scope.get("client")
+        return f"addr:{client[0] if client else '?'}"
+    scope.setdefault("state", {})[CREDENTIAL_STATE] = credential
+    return "session:" + credential.session_id
 
 
 class CastGuard:
@@ -83,7 +92,7 @@ class CastGuard:
             int(state.get("cast_rate_per_minute", CAST_RATE_PER_MINUTE))
         )
         budget_id = scope.get("path_params", {}).get("budget_id")
-        client = client_of(scope)
+        client = client_of(scope, state)
         wait = limiter.take(client, time.monotonic())
         if wait is not None:
             await _too_many(send, wait)

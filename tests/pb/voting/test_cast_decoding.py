@@ -6,6 +6,7 @@ import json
 
 import httpx
 import pytest
+from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pb.http.request_body import MAX_DEPTH
@@ -78,3 +79,28 @@ async def test_a_cast_to_a_budget_id_beyond_range_is_a_422(
     body = {"selections": ["A"], "config_hash": election.config_hash}
     response = await client.post(f"/budgets/{2**64}/ballot", json=body, headers=await sign_in())
     assert (response.status_code, response.json()["field"]) == (422, "budget_id")
+
+
+async def test_the_cast_rate_limit_keys_on_the_session_however_the_header_is_written(
+    app: Litestar, client: httpx.AsyncClient, election: Election, sign_in: SignIn
+) -> None:
+    app.state.cast_rate_per_minute = 3
+    token = (await sign_in())["Authorization"].removeprefix("Bearer ")
+    spellings = [f"Bearer {token}", f"Bearer  {token}", f"bearer {token}", f"BEARER{' ' * 7}{token}  "]
+
+    statuses = [(await cast(client, election, "hyryla", ["A"], {"Authorization": h})).status_code for h in spellings]
+
+    assert statuses == [201, 201, 201, 429]
+    other = await cast(client, election, "hyryla", ["A"], await sign_in())
+    assert other.status_code == 201, "another session has its own allowance"
+
+
+async def test_requests_without_a_valid_session_are_limited_by_address(
+    app: Litestar, client: httpx.AsyncClient, election: Election
+) -> None:
+    app.state.cast_rate_per_minute = 2
+    forged = [{"Authorization": f"Bearer not-a-token-{n}"} for n in range(3)]
+
+    statuses = [(await cast(client, election, "hyryla", ["A"], h)).status_code for h in forged]
+
+    assert statuses == [401, 401, 429]
