@@ -46,7 +46,8 @@ Offset = Annotated[int, Parameter(ge=0, le=MAX_ID)]
 """How many rows a page skips."""
 
 SESSION_COOKIE = "__Host-pb_session"
-CSRF_COOKIE = "pb_csrf"
+CSRF_COOKIE = "__Host-pb_csrf"
+"""``__Host-`` like the session cookie: only this host, over HTTPS, may set it (no sibling subdomain can)."""
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -121,7 +122,7 @@ def ensure_csrf(request: Request[Any, Any, Any], settings: Settings, session_id:
     cookie = request.cookies.get(CSRF_COOKIE, "")
     expected = csrf_token(settings, session_id)
     if not (hmac.compare_digest(header, expected) and hmac.compare_digest(cookie, expected)):
-        raise Forbidden("missing or wrong CSRF token (send the pb_csrf cookie's value in X-CSRF-Token)")
+        raise Forbidden("missing or wrong CSRF token (send the __Host-pb_csrf cookie's value in X-CSRF-Token)")
 
 
 async def provide_resident(

@@ -13,7 +13,9 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect
 
+from pb.auth.models import LoginAttempt
 from pb.auth.sessions import close_session, terminate_session
+from pb.core.db import transaction
 from pb.core.settings import Settings
 from pb.http.dependencies import (
     CSRF_COOKIE,
@@ -36,11 +38,21 @@ LOGIN_COOKIE = "__Host-pb_login"
 NEXT_COOKIE = "__Host-pb_next"
 """Set by the pages' sign-in (pb.web.pages.signin): the page to return to, instead of the JSON answer."""
 Oidc = NamedDependency[OidcClient]
+Attempt = NamedDependency[LoginAttempt]
 
 
 def provide_oidc(state: State) -> OidcClient:
     client: OidcClient = state.oidc
     return client
+
+
+async def provide_login_attempt(
+    state: State, oidc_state: Annotated[str | None, QueryParameter(name="state")] = None
+) -> LoginAttempt:
+    """The callback's login attempt, taken in a transaction of its own that commits even if the sign-in is then
+    refused (its own, also because Litestar does not clean up dependencies when a later one raises)."""
+    async with transaction(state.sessionmaker) as db_session:
+        return await service.take_login_attempt(db_session, state=oidc_state)
 
 
 async def limit_signin(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
@@ -99,7 +111,8 @@ class SignInController(Controller):
         return Redirect(start.authorization_url, status_code=302,
                         cookies=[_cookie(LOGIN_COOKIE, start.browser_binding, max_age=max_age)])
 
-    @get("/callback", guards=[limit_signin], operation_id="signInCallback")
+    @get("/callback", guards=[limit_signin], dependencies={"attempt": Provide(provide_login_attempt)},
+         operation_id="signInCallback")
     async def callback(
         self,
         request: Request[Any, Any, Any],
@@ -107,8 +120,8 @@ class SignInController(Controller):
         settings: AppSettings,
         oidc: Oidc,
         now: Now,
+        attempt: Attempt,
         code: FromQuery[str | None] = None,
-        oidc_state: Annotated[str | None, QueryParameter(name="state")] = None,
         error: FromQuery[str | None] = None,
     ) -> Response[SignedIn] | Redirect:
         """Finish the sign-in: a new session, as a cookie for browsers and a bearer token in the body.
@@ -116,7 +129,7 @@ class SignInController(Controller):
         A sign-in started from a page goes back to that page (303) with the cookies and no token in a body.
         """
         token, resident = await service.finish_login(
-            db_session, settings, oidc, code=code, state=oidc_state, error=error,
+            db_session, settings, oidc, attempt=attempt, code=code, error=error,
             browser_binding=request.cookies.get(LOGIN_COOKIE), now=now,
         )
         csrf = csrf_token(settings, resident.session_id)

@@ -24,6 +24,6 @@ class SignedIn(Output):
     token_type: str = "Bearer"  # noqa: S105 (a scheme name)
     expires_at: datetime
     csrf_token: str
-    """Send it as ``X-CSRF-Token`` on cookie-authenticated writes (it is also in the ``pb_csrf`` cookie)."""
+    """Send it as ``X-CSRF-Token`` on cookie-authenticated writes (it is also in the ``__Host-pb_csrf`` cookie)."""
     display_name: str | None
     resident: ResidentStatus

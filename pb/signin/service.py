@@ -49,23 +49,33 @@ async def begin_login(db: AsyncSession, settings: Settings, oidc: OidcClient, *,
     return LoginStart(authorization_url=url, browser_binding=browser)
 
 
+async def take_login_attempt(db: AsyncSession, *, state: str | None) -> LoginAttempt:
+    """Remove the login attempt a callback's ``state`` names: a state is good for one callback, refused or not.
+
+    The caller commits this on its own, before the sign-in is judged: were it part of the callback's
+    transaction, a refusal would roll the removal back and leave the state usable again.
+    """
+    attempt = await db.get(LoginAttempt, _digest(state)) if state else None
+    if attempt is None:
+        raise SignInRefused("this sign-in is unknown or already finished; start again")
+    await db.delete(attempt)
+    await db.flush()
+    return attempt
+
+
 async def finish_login(
     db: AsyncSession,
     settings: Settings,
     oidc: OidcClient,
     *,
+    attempt: LoginAttempt,
     code: str | None,
-    state: str | None,
     browser_binding: str | None,
     error: str | None,
     now: datetime,
 ) -> tuple[str, Resident]:
-    """Check the callback against its login attempt, redeem the code, verify the ID token, open a session."""
-    attempt = await db.get(LoginAttempt, _digest(state)) if state else None
-    if attempt is None:
-        raise SignInRefused("this sign-in is unknown or already finished; start again")
-    await db.delete(attempt)  # a state is good for one callback
-    await db.flush()
+    """Check the callback against its (taken) login attempt, redeem the code, verify the ID token, open a
+    session."""
     if not browser_binding or not hmac.compare_digest(attempt.browser_hash, _digest(browser_binding)):
         raise SignInRefused("this sign-in was started in another browser; start again")
     if attempt.expires_at <= now:

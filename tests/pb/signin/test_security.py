@@ -111,8 +111,26 @@ async def test_each_login_gets_a_new_session_and_cookie_flags_are_strict(browser
     flags = {part.strip().lower() for part in session.split(";")}
     assert {"httponly", "secure", "path=/", "samesite=lax"} <= flags
     assert not any(f.startswith("domain") for f in flags)
-    csrf = next(c for c in cookies if c.startswith("pb_csrf="))
-    assert "secure" in csrf.lower() and "httponly" not in csrf.lower()
+    csrf = next(c for c in cookies if c.startswith("__Host-pb_csrf="))
+    csrf_flags = {part.strip().lower() for part in csrf.split(";")}
+    assert {"secure", "path=/"} <= csrf_flags and "httponly" not in csrf_flags
+    assert not any(f.startswith("domain") for f in csrf_flags)
+
+
+async def test_a_refused_callback_uses_up_its_state(app: Litestar, browser: httpx.AsyncClient,
+                                                    engine: AsyncEngine) -> None:
+    to_idp = await browser.get("/auth/login")
+    to_callback = await follow(browser, to_idp, person="aino")
+    target = httpx.URL(to_callback.headers["location"])
+    async with httpx.AsyncClient(transport=asgi_transport(app), base_url="https://pb.test") as other_browser:
+        refused = await other_browser.get(target.path, params=dict(target.params))
+    assert refused.status_code == 401
+
+    later = await follow(browser, to_callback)
+
+    assert (later.status_code, later.json()["code"]) == (401, "sign_in_refused")
+    assert later.json()["detail"] == "this sign-in is unknown or already finished; start again"
+    assert await _sessions(engine) == 0
 
 
 async def test_two_e_id_methods_of_one_person_give_one_person_key(browser: httpx.AsyncClient,
