@@ -18,8 +18,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb.auth.identity import Resident
 from pb.auth.principal import Principal
-from pb.auth.sessions import authenticate_resident, verify_session_token
-from pb.auth.tokens import authenticate
+from pb.auth.sessions import authenticate_resident, session_resident, verify_session_token
+from pb.auth.tokens import authenticate, is_api_token
 from pb.core.clock import Clock
 from pb.core.db import SessionMaker, transaction
 from pb.core.errors import Forbidden, Unauthorized
@@ -108,6 +108,19 @@ async def _principal(
         return Principal(subject=resident.session_id, role=Role.RESIDENT)
 
 
+NOT_A_SESSION = "this endpoint needs a resident's session (sign in at /auth/login); an API token is not one"
+
+
+def resident_claims(settings: Settings, token: str, *, now: datetime) -> dict[str, Any]:
+    """A resident's session token checked; an official's API token is refused with why, any other with 401."""
+    try:
+        return verify_session_token(settings, token, now=now)
+    except Unauthorized:
+        if is_api_token(settings, token):
+            raise Unauthorized(NOT_A_SESSION) from None
+        raise
+
+
 def csrf_token(settings: Settings, session_id: str) -> str:
     """The double-submit CSRF token of a session, bound to it so that a planted cookie does not help."""
     key = settings.secret_key.get_secret_value().encode()
@@ -158,7 +171,7 @@ def session_credential(connection: ASGIConnection[Any, Any, Any, Any], settings:
     cookie = None if token is not None else connection.cookies.get(SESSION_COOKIE)
     if token is None and cookie is None:
         raise Unauthorized("sign in first")
-    claims = verify_session_token(settings, token or cookie or "", now=now)
+    claims = resident_claims(settings, token or cookie or "", now=now)
     return Credential(claims["sid"], now, from_cookie=cookie is not None)
 
 
@@ -185,7 +198,7 @@ async def _resident(
 ) -> Resident:
     token = bearer_token(request)
     if token is not None:
-        return await authenticate_resident(db_session, settings, token, now=now)
+        return await session_resident(db_session, resident_claims(settings, token, now=now)["sid"], now=now)
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie is None:
         raise Unauthorized("sign in first")

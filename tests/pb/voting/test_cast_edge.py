@@ -1,4 +1,5 @@
-"""A cast's body is decoded as strictly as BallotCast says, over HTTP as in Python, on both backends."""
+"""The cast at the HTTP edge, on both backends: the body decoded as strictly as BallotCast says, only as JSON,
+the rate limit per session, and what an official's token is told."""
 
 from __future__ import annotations
 
@@ -9,7 +10,11 @@ import pytest
 from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from pb.core.models import Role
+from pb.http.dependencies import NOT_A_SESSION
 from pb.http.request_body import MAX_DEPTH
+from tests.conftest import Tokens
+from tests.factories import DemoWorld
 from tests.pb.voting.conftest import SignIn
 from tests.pb.voting.election import Election, cast, counts
 
@@ -104,3 +109,17 @@ async def test_requests_without_a_valid_session_are_limited_by_address(
     statuses = [(await cast(client, election, "hyryla", ["A"], h)).status_code for h in forged]
 
     assert statuses == [401, 401, 429]
+
+
+async def test_an_officials_token_on_resident_endpoints_is_told_they_need_a_resident_session(
+    client: httpx.AsyncClient, election: Election, tokens: Tokens, world: DemoWorld
+) -> None:
+    official = await tokens.headers(Role.OFFICIAL, municipality_id=world.municipality_id)
+
+    casting = await cast(client, election, "hyryla", ["A"], official)
+    mine = await client.get(f"/rounds/{election.round_id}/my-budgets", headers=official)
+
+    for response in (casting, mine):
+        assert (response.status_code, response.json()["detail"]) == (401, NOT_A_SESSION)
+    forged = await cast(client, election, "hyryla", ["A"], {"Authorization": "Bearer not-a-token"})
+    assert (forged.status_code, forged.json()["detail"]) == (401, "invalid token")
