@@ -108,7 +108,6 @@ async def _principal(
         return Principal(subject=resident.session_id, role=Role.RESIDENT)
 
 
-NOT_A_SESSION = "this endpoint needs a resident's session (sign in at /auth/login); an API token is not one"
 
 
 def resident_claims(settings: Settings, token: str, *, now: datetime) -> dict[str, Any]:
@@ -117,7 +116,9 @@ def resident_claims(settings: Settings, token: str, *, now: datetime) -> dict[st
         return verify_session_token(settings, token, now=now)
     except Unauthorized:
         if is_api_token(settings, token):
-            raise Unauthorized(NOT_A_SESSION) from None
+            raise Unauthorized(
+                "this endpoint needs a resident's session (sign in at /auth/login); an API token is not one"
+            ) from None
         raise
 
 

@@ -11,7 +11,6 @@ from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pb.core.models import Role
-from pb.http.dependencies import NOT_A_SESSION
 from pb.http.request_body import MAX_DEPTH
 from tests.conftest import Tokens
 from tests.factories import DemoWorld
@@ -120,6 +119,8 @@ async def test_an_officials_token_on_resident_endpoints_is_told_they_need_a_resi
     mine = await client.get(f"/rounds/{election.round_id}/my-budgets", headers=official)
 
     for response in (casting, mine):
-        assert (response.status_code, response.json()["detail"]) == (401, NOT_A_SESSION)
+        assert (response.status_code, response.json()["detail"]) == (
+            401, "this endpoint needs a resident's session (sign in at /auth/login); an API token is not one"
+        )
     forged = await cast(client, election, "hyryla", ["A"], {"Authorization": "Bearer not-a-token"})
     assert (forged.status_code, forged.json()["detail"]) == (401, "invalid token")
