@@ -126,6 +126,19 @@ def _keep(page: PageContext, resident: Resident, state: booth_state.BoothState) 
     page.cookies.append(booth_state.cookie(page.settings, state, resident.session_id))
 
 
+async def _booth_for(
+    page: PageContext, db_session: DbSession, municipality: str, round_slug: str, budget: str,
+) -> tuple[Resident, Booth] | Template | Redirect:
+    """The signed-in resident and the budget's open booth, or the answer instead: sign in, or why it is refused."""
+    if page.resident is None:
+        return _sign_in(page)
+    opened = await open_for(page, db_session, page.resident, municipality=municipality, round_slug=round_slug,
+                            budget=budget)
+    if isinstance(opened, Refusal):
+        return _refused(page, opened, municipality, round_slug, None)
+    return page.resident, opened
+
+
 def _refused(page: PageContext, refusal: Refusal, municipality: str, round_slug: str, budget: str | None) -> Template:
     view = RefusalPage(title=refusal.title, sentences=refusal.sentences,
                        back_url=f"{ROUND_URL(municipality, round_slug)}/{budget}" if refusal.retry and budget else None,
@@ -177,13 +190,11 @@ async def budgets(page: Page, db_session: DbSession, municipality: FromPath[str]
 async def booth(page: Page, db_session: DbSession, municipality: FromPath[str], round: FromPath[str],
                 budget: FromPath[str]) -> Template | Redirect:
     """A budget's ballot, starting from the ballot this browser keeps in progress."""
-    if page.resident is None:
-        return _sign_in(page)
-    opened = await open_for(page, db_session, page.resident, municipality=municipality, round_slug=round,
-                            budget=budget)
-    if isinstance(opened, Refusal):
-        return _refused(page, opened, municipality, round, None)
-    kept = _state(page, page.resident).drafts.get(opened.budget.id or 0)
+    found = await _booth_for(page, db_session, municipality, round, budget)
+    if not isinstance(found, tuple):
+        return found
+    resident, opened = found
+    kept = _state(page, resident).drafts.get(opened.budget.id or 0)
     return render(page, _booth_page(page, opened, kept if kept is not None else empty_selections(opened.rules.kind)))
 
 
@@ -191,17 +202,15 @@ async def booth(page: Page, db_session: DbSession, municipality: FromPath[str], 
 async def update(page: Page, db_session: DbSession, municipality: FromPath[str], round: FromPath[str],
                  budget: FromPath[str]) -> Template | Redirect:
     """The ballot posted: kept in the browser, and either shown again with its total or sent to the review."""
-    if page.resident is None:
-        return _sign_in(page)
-    opened = await open_for(page, db_session, page.resident, municipality=municipality, round_slug=round,
-                            budget=budget)
-    if isinstance(opened, Refusal):
-        return _refused(page, opened, municipality, round, None)
+    found = await _booth_for(page, db_session, municipality, round, budget)
+    if not isinstance(found, tuple):
+        return found
+    resident, opened = found
     posted = await page.request.form()
     draft = read_draft(opened, posted.multi_items(), page.t)
-    state = _state(page, page.resident)
+    state = _state(page, resident)
     state.drafts[opened.budget.id or 0] = draft.selections
-    _keep(page, page.resident, state)
+    _keep(page, resident, state)
     if posted.get("config_hash") != opened.config_hash:
         return _refused(page, Refusal(page.t.gettext("The ballot has changed"), [
             page.t.gettext("This ballot changed after you opened it. Check your choices again.")], 409, retry=True),
@@ -221,14 +230,12 @@ async def update(page: Page, db_session: DbSession, municipality: FromPath[str],
 async def review(page: Page, db_session: DbSession, municipality: FromPath[str], round: FromPath[str],
                  budget: FromPath[str]) -> Template | Redirect:
     """Check your vote: the choices in words, and the button that sends them."""
-    if page.resident is None:
-        return _sign_in(page)
-    opened = await open_for(page, db_session, page.resident, municipality=municipality, round_slug=round,
-                            budget=budget)
-    if isinstance(opened, Refusal):
-        return _refused(page, opened, municipality, round, None)
+    found = await _booth_for(page, db_session, municipality, round, budget)
+    if not isinstance(found, tuple):
+        return found
+    resident, opened = found
     booth_url = f"{ROUND_URL(municipality, round)}/{budget}"
-    kept = _state(page, page.resident).drafts.get(opened.budget.id or 0)
+    kept = _state(page, resident).drafts.get(opened.budget.id or 0)
     checked, problems = check_draft(opened, kept) if kept is not None else (None, [])
     if checked is None or problems or not opened.may_cast:
         return redirect(page, booth_url)
@@ -250,12 +257,10 @@ async def review(page: Page, db_session: DbSession, municipality: FromPath[str],
 async def confirm(page: Page, db_session: DbSession, municipality: FromPath[str], round: FromPath[str],
                   budget: FromPath[str]) -> Template | Redirect:
     """Cast the reviewed ballot through the voting service; the receipt is kept in this browser."""
-    if page.resident is None:
-        return _sign_in(page)
-    opened = await open_for(page, db_session, page.resident, municipality=municipality, round_slug=round,
-                            budget=budget)
-    if isinstance(opened, Refusal):
-        return _refused(page, opened, municipality, round, None)
+    found = await _booth_for(page, db_session, municipality, round, budget)
+    if not isinstance(found, tuple):
+        return found
+    resident, opened = found
     posted = await page.request.form()
     draft = read_draft(opened, posted.multi_items(), page.t)
     body = as_cast(draft.selections, str(posted.get("config_hash", "")), str(posted.get("nonce", "")) or None)
@@ -264,13 +269,13 @@ async def confirm(page: Page, db_session: DbSession, municipality: FromPath[str]
         return _refused(page, Refusal(page.t.gettext("Your vote was not sent"), [
             page.t.gettext("Your choices did not fit the rules of this ballot. Go back to the ballot and check them.")
         ], 422, retry=True), municipality, round, budget)
-    result = await cast(page, db_session, page.resident, opened, body, key)
+    result = await cast(page, db_session, resident, opened, body, key)
     if isinstance(result, Refusal):
         return _refused(page, result, municipality, round, budget)
-    state = _state(page, page.resident)
+    state = _state(page, resident)
     state.remember_receipt(result.budget_id, result.receipt)
     state.drafts[result.budget_id] = result.selections
-    _keep(page, page.resident, state)
+    _keep(page, resident, state)
     return redirect(page, f"{ROUND_URL(municipality, round)}/{budget}/receipt")
 
 
@@ -278,14 +283,12 @@ async def confirm(page: Page, db_session: DbSession, municipality: FromPath[str]
 async def receipt(page: Page, db_session: DbSession, municipality: FromPath[str], round: FromPath[str],
                   budget: FromPath[str]) -> Template | Redirect:
     """The receipt of this browser's latest vote in the budget: what it proves and how to check it."""
-    if page.resident is None:
-        return _sign_in(page)
-    opened = await open_for(page, db_session, page.resident, municipality=municipality, round_slug=round,
-                            budget=budget)
+    found = await _booth_for(page, db_session, municipality, round, budget)
+    if not isinstance(found, tuple):
+        return found
+    resident, opened = found
     booth_url = f"{ROUND_URL(municipality, round)}/{budget}"
-    if isinstance(opened, Refusal):
-        return _refused(page, opened, municipality, round, None)
-    code = _state(page, page.resident).receipt(opened.budget.id or 0)
+    code = _state(page, resident).receipt(opened.budget.id or 0)
     if code is None:
         return redirect(page, booth_url)
     return render(page, ReceiptPage(
