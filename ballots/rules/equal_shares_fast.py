@@ -132,13 +132,15 @@ class Run:
         view = self.view
         poor = threshold < price
         count = int(poor.sum())
-        # Each step makes at least one more supporter poor and the price only rises; few steps are needed.
         while True:
             rich_weight = view.total_weight[j] - view.weight[j][poor].sum()
             if rich_weight <= 0:
                 raise CloseCall(f"price of project {j}")
             price = (view.cost[j] - paid_in[poor].sum()) / rich_weight
-            poor = threshold < price
+            # In exact arithmetic the price only rises, so the poor only grow. Rounding can put a supporter whose
+            # threshold equals the price a hair either side of it on alternate steps (the price is the same
+            # either way); keeping whoever was poor makes every step add one, so the loop ends.
+            poor |= threshold < price
             now = int(poor.sum())
             if now == count:
                 return float(price), float(rich_weight)

@@ -100,3 +100,22 @@ def test_greedy_figures_on_a_known_election() -> None:
     assert figures["a"].extra_cost == 40  # a could cost the whole budget
     assert figures["c"].extra_cost == 10  # c must fit in the 40 left after a
     assert all(f.monotone for f in figures.values())
+
+
+@pytest.mark.timeout(60)
+def test_a_supporter_at_the_price_threshold_does_not_stall_equal_shares() -> None:
+    # Found by hypothesis's CI profile: re-pricing project 1 at one of add1's endowments leaves a supporter whose
+    # budget equals the price, and rounding put them poor and rich on alternate steps of the poor/rich
+    # iteration, forever. The figures must come out, and match those from re-running the whole rule.
+    cost = {"1": 27, "2": 9, "3": 8, "4": 2}
+    instance = Instance(Fraction(23, 100), tuple(Project(p, Fraction(c, 100)) for p, c in cost.items()))
+    votes = [("1:3", "3:1"), ("1:1",), ("2:3",), ("4:1", "2:3"), ("2:1",), ("3:3", "4:3"), ("1:2", "3:3", "4:1", "2:2")]
+    ballots = tuple(
+        Ballot(tuple(c.split(":")[0] for c in v), tuple(int(c.split(":")[1]) for c in v), str(i))
+        for i, v in enumerate(votes)
+    )
+    profile = Profile("cumulative", ballots)
+    options: dict[str, Any] = {"rule": "equal-shares", "completion": "add1-greedy"}
+    figures = how_close(instance, profile, **options)
+    rerun = Rerun(instance, profile, lambda i, p: tally(i, p, **options))
+    assert figures == how_close(instance, profile, check=rerun, **options)
