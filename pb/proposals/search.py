@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -27,12 +28,21 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from pb.core.errors import InvalidInput
 from pb.core.schemas import Language
-from pb.proposals.models import Proposal, ProposalStatus
+from pb.proposals.models import Proposal, ProposalStatus, ProposalSupport
 
 CONFIGS: dict[str, str] = {"fi": "finnish", "sv": "swedish", "en": "english"}
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY = 200
 T = TypeVar("T")
+
+
+class ProposalSort(StrEnum):
+    """The order of a result page; ``relevance`` is newest first when no words are searched for."""
+
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    SUPPORTS = "supports"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,17 +72,28 @@ def bounding_box(
 
 
 async def find(
-    session: AsyncSession, *, where: ProposalFilter, limit: int, offset: int
+    session: AsyncSession, *, where: ProposalFilter, limit: int, offset: int,
+    sort: ProposalSort = ProposalSort.RELEVANCE,
 ) -> tuple[Sequence[Proposal], int]:
-    """A page of matching proposals and how many match in all: best match first when searching for words
-    (newest first among equals), newest first otherwise."""
+    """A page of matching proposals and how many match in all, in ``sort``'s order: by default best match first
+    when searching for words (newest first among equals), newest first otherwise. Ties go newest first."""
     query = _filtered(select(Proposal), where)
     total_query = _filtered(select(func.count()).select_from(Proposal), where)
-    order: list[sa.ColumnElement[Any]] = [col(Proposal.id).desc()]
+    order: list[sa.ColumnElement[Any]] = [col(Proposal.id).asc() if sort is ProposalSort.OLDEST
+                                          else col(Proposal.id).desc()]
     if where.q is not None:
         text_search = _text_search(where.q, where.lang, session.bind.dialect.name if session.bind else "sqlite")
         query, total_query = text_search.apply(query), text_search.apply(total_query)
-        order.insert(0, text_search.relevance.desc())
+        if sort is ProposalSort.RELEVANCE:
+            order.insert(0, text_search.relevance.desc())
+    if sort is ProposalSort.SUPPORTS:
+        counts = (
+            select(col(ProposalSupport.proposal_id).label("proposal_id"), func.count().label("supports"))
+            .group_by(col(ProposalSupport.proposal_id))
+            .subquery("support_counts")
+        )
+        query = query.outerjoin(counts, counts.c.proposal_id == col(Proposal.id))
+        order.insert(0, func.coalesce(counts.c.supports, 0).desc())
     rows = (await session.exec(query.order_by(*order).limit(limit).offset(offset))).all()
     return rows, (await session.exec(total_query)).one()
 

@@ -39,7 +39,7 @@ async def submit_proposal(
             raise Forbidden("a coordinator proposes only for their own network's budget", field="budget_id")
     elif not who.is_resident:
         raise Forbidden("proposals come from residents and from networks' coordinators")
-    if budget_round.phase != Phase.PROPOSALS.value:
+    if not accepts_proposals(budget_round):
         raise ProposalsClosed(
             "the round is in %(phase)s: proposals are submitted in the proposals phase", phase=budget_round.phase
         )
@@ -140,13 +140,23 @@ async def _label(
     return public_label(who, proposal_id, name=name, show_name=show_name)
 
 
-async def ensure_author(session: AsyncSession, proposal: Proposal, who: Participant) -> ProposalAuthor:
+def accepts_proposals(budget_round: BudgetRound) -> bool:
+    """Proposals are submitted in the round's proposals phase."""
+    return budget_round.phase == Phase.PROPOSALS.value
+
+
+async def authorship(session: AsyncSession, proposal_id: int, who: Participant) -> ProposalAuthor | None:
+    """The caller's editing authorship of the proposal, if they have one."""
     query = select(ProposalAuthor).where(
-        ProposalAuthor.proposal_id == proposal.id,
+        ProposalAuthor.proposal_id == proposal_id,
         ProposalAuthor.author_key == who.key,
         col(ProposalAuthor.can_edit).is_(True),
     )
-    author = (await session.exec(query)).first()
+    return (await session.exec(query)).first()
+
+
+async def ensure_author(session: AsyncSession, proposal: Proposal, who: Participant) -> ProposalAuthor:
+    author = await authorship(session, proposal.id or 0, who)
     if author is None:
         raise Forbidden("only the proposal's authors may do this")
     return author

@@ -151,17 +151,23 @@ async def get_stage(session: AsyncSession, stage_id: int) -> DeliberationRound:
 
 async def open_stage(session: AsyncSession, budget_round: BudgetRound, now: datetime) -> DeliberationRound:
     """The deliberation round open now, or 409: the round is in deliberation and a window contains ``now``."""
-    if budget_round.phase == Phase.DELIBERATION.value:
-        query = select(DeliberationRound).where(
-            DeliberationRound.round_id == budget_round.id,
-            col(DeliberationRound.closed_at).is_(None),
-            DeliberationRound.starts_at <= now,
-            DeliberationRound.ends_at > now,
-        )
-        stage = (await session.exec(query)).first()
-        if stage is not None:
-            return stage
-    raise DeliberationClosed("this is possible only while a deliberation round is open")
+    stage = await stage_open_now(session, budget_round, now)
+    if stage is None:
+        raise DeliberationClosed("this is possible only while a deliberation round is open")
+    return stage
+
+
+async def stage_open_now(session: AsyncSession, budget_round: BudgetRound, now: datetime) -> DeliberationRound | None:
+    """The deliberation round open now, if one is: pages ask before offering support and comment forms."""
+    if budget_round.phase != Phase.DELIBERATION.value:
+        return None
+    query = select(DeliberationRound).where(
+        DeliberationRound.round_id == budget_round.id,
+        col(DeliberationRound.closed_at).is_(None),
+        DeliberationRound.starts_at <= now,
+        DeliberationRound.ends_at > now,
+    )
+    return (await session.exec(query)).first()
 
 
 async def any_closed(session: AsyncSession, round_id: int) -> bool:

@@ -18,8 +18,9 @@ from pb.core.errors import AlreadyExists, Conflict, Forbidden, NotFound
 from pb.proposals.access import ensure_reviews
 from pb.proposals.deliberation_schemas import VolunteerCreate, VolunteerPublic, VolunteerSummary
 from pb.proposals.eligibility import ensure_may_take_part
-from pb.proposals.models import ProposalStatus, VolunteerOffer
+from pb.proposals.models import Proposal, ProposalStatus, VolunteerOffer
 from pb.proposals.participants import Participant
+from pb.proposals.schemas import ProposalPublic
 from pb.proposals.service import budget_of, ensure_author, get_proposal, round_of
 
 
@@ -29,10 +30,7 @@ async def offer_help(
     proposal = await get_proposal(session, proposal_id)
     if not who.is_resident:
         raise Forbidden("volunteers sign in as residents (also on behalf of an association or business)")
-    if proposal.hidden_at is not None or proposal.status in (
-        ProposalStatus.MERGED.value,
-        ProposalStatus.NOT_ADVANCED.value,
-    ):
+    if not takes_offers(proposal):
         raise Conflict("this proposal takes no offers of help")
     await ensure_may_take_part(session, who, budget=await budget_of(session, proposal),
                                budget_round=await round_of(session, proposal), now=now,
@@ -53,6 +51,12 @@ async def offer_help(
     session.add(row)
     await session.flush()
     return row
+
+
+def takes_offers(proposal: Proposal | ProposalPublic) -> bool:
+    """Help is offered to proposals still in play: not hidden, merged away or stopped in deliberation."""
+    hidden = proposal.hidden if isinstance(proposal, ProposalPublic) else proposal.hidden_at is not None
+    return not hidden and proposal.status not in (ProposalStatus.MERGED.value, ProposalStatus.NOT_ADVANCED.value)
 
 
 async def withdraw_offer(

@@ -157,8 +157,11 @@ def validate(
         data = schema.model_validate(nest(given))
     except ValidationError as exc:
         for error in exc.errors(include_url=False, include_input=False):
-            at = _input_for(".".join(str(part) for part in error["loc"]), order)
-            text = message_for(at or None, error["type"], error.get("ctx") or {}, messages, translator)
+            raw = ".".join(str(part) for part in error["loc"])
+            at = _input_for(raw, order)
+            # A group's own error (``title``: no language given) may have a message apart from its inputs'.
+            keyed = raw if (raw, error["type"]) in messages else at or None
+            text = message_for(keyed, error["type"], error.get("ctx") or {}, messages, translator)
             if not any(e.field == at for e in form.errors):
                 form.errors.append(FieldError(at, text))
         data = None
@@ -181,12 +184,16 @@ async def read_form(
     messages: Messages | None = None,
     converters: Mapping[str, Converter] | None = None,
     field_order: list[str] | None = None,
+    ignore: frozenset[str] = frozenset(),
 ) -> Form[Model]:
-    """The posted form validated with ``schema`` (its CSRF token was checked before the handler ran)."""
+    """The posted form validated with ``schema`` (its CSRF token was checked before the handler ran).
+
+    ``ignore`` names fields the page reads itself (which of two schemas applies), never given to the schema.
+    """
     posted = await page.request.form()
     submitted: dict[str, Any] = {}
     for name, value in posted.multi_items():
-        if isinstance(value, str):
+        if isinstance(value, str) and name not in ignore:
             previous = submitted.get(name)
             submitted[name] = value if previous is None else [*_as_list(previous), value]
     return validate(schema, submitted, page.t, messages=messages, converters=converters, field_order=field_order)

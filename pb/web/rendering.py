@@ -8,7 +8,7 @@ The template is the route's name as a path: the handler named ``networks.detail`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlencode, urlsplit
 
 from litestar.enums import MediaType
@@ -127,3 +127,13 @@ def redirect(page: PageContext, path: str) -> Redirect:
     if asked:
         path += ("&" if "?" in path else "?") + urlencode({LANG_PARAM: page.locale})
     return Redirect(path, status_code=303, cookies=page.cookies, headers={"Cache-Control": PERSONAL})
+
+
+def sign_in_redirect(
+    page: PageContext, back: str | None = None, *, status: Literal[302, 303] | None = None
+) -> Redirect:
+    """To sign-in, and back to ``back`` (else this page) afterwards; after a form 303, so its POST becomes a GET."""
+    municipality = page.request.path_params["municipality"]
+    code: Literal[302, 303] = status or (302 if page.request.method == "GET" else 303)
+    return Redirect(f"/{municipality}/sign-in?{urlencode({'next': back or page.request.url.path})}",
+                    status_code=code, cookies=page.cookies, headers={"Cache-Control": PERSONAL})

@@ -12,7 +12,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlencode
 
 from litestar import get, post
 from litestar.params import FromPath
@@ -43,7 +42,7 @@ from pb.web.booth_view import (
 )
 from pb.web.context import Page, PageContext
 from pb.web.forms import FieldError, Form
-from pb.web.rendering import PERSONAL, View, redirect, render, wants_fragment
+from pb.web.rendering import View, redirect, render, sign_in_redirect, wants_fragment
 from pb.web.views import Localized, localized
 
 ROUND = "/{municipality:str}/vote/{round:str}"
@@ -113,9 +112,7 @@ class RefusalPage(View):
 
 
 def _sign_in(page: PageContext) -> Redirect:
-    municipality = page.request.path_params["municipality"]
-    return Redirect(f"/{municipality}/sign-in?{urlencode({'next': page.request.url.path})}", status_code=302,
-                    cookies=page.cookies, headers={"Cache-Control": PERSONAL})
+    return sign_in_redirect(page, status=302)
 
 
 def _state(page: PageContext, resident: Resident) -> booth_state.BoothState:
