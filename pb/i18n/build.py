@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import io
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -107,7 +108,8 @@ def _is_title(item: ast.Assign | ast.AnnAssign) -> bool:
 
 
 def _inside_pb(directory: str) -> bool:
-    parts = Path(directory).resolve().relative_to(ROOT).parts
+    # Not resolved: a symlinked .venv or node_modules (a second worktree's) points outside the tree.
+    parts = Path(os.path.abspath(directory)).relative_to(ROOT).parts
     return bool(parts) and parts[0] == "pb" and not any(p.startswith((".", "_")) for p in parts)
 
 

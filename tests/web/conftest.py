@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,16 +47,17 @@ def _free_port() -> int:
 class Server:
     url: str
     log: Path
+    workdir: Path
+    env: dict[str, str]
+    """The environment it runs with, for ``pb`` commands on its database (``pb token``)."""
 
 
-@pytest.fixture(scope="session")
-def pb_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``pb serve --demo`` on 127.0.0.1 and a free port, until the session ends."""
-    workdir = tmp_path_factory.mktemp("pb-web")
+@contextmanager
+def serve_demo(workdir: Path) -> Iterator[Server]:
+    """``pb serve --demo`` on 127.0.0.1 and a free port, in ``workdir``, until the block ends."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
-        **os.environ,
         "PB_ENV": "development",
         "PB_DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'pb.sqlite3'}",
         "PB_PUBLIC_URL": url,
@@ -66,17 +68,24 @@ def pb_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "pb", "serve", "--host", "127.0.0.1", "--port", str(port), "--demo"],
-            cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT,
+            cwd=workdir, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT,
         )
     try:
         _wait_until_up(url, process, log)
-        yield Server(url, log)
+        yield Server(url, log, workdir, env)
     finally:
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def pb_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The demo served for the whole session (a module that changes its data serves its own)."""
+    with serve_demo(tmp_path_factory.mktemp("pb-web")) as server:
+        yield server
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:

@@ -225,6 +225,7 @@ async def test_a_ranked_ballot_orders_projects_by_selects_and_refuses_a_shared_p
     page = await browser.get(path + "?lang=en")
     assert "Put the projects you want in order. Place 1 is the project you want most." in page.text
     assert page.text.count('<option value="3"') == 4 and '<option value="4"' not in page.text  # at most 3
+    assert ">Update the order</button>" in page.text and "Update the total" not in page.text  # no sum to update
 
     shared = await post_ballot(browser, path, [("rank.A", "1"), ("rank.B", "1")], action="review")
     assert shared.status_code == 422
