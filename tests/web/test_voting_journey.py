@@ -19,8 +19,8 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.web.checks import Visit, check_page, screenshot
-from tests.web.conftest import DESKTOP, PHONE, NewPage, Server, Visitor, serve_demo
+from tests.web.checks import Visit, check_page
+from tests.web.conftest import DESKTOP, PHONE, NewPage, Server, Visitor, screenshot, serve_demo
 
 ROUND = "/tuusula/vote/tuusula-2027"
 HYRYLA = f"{ROUND}/hyryla"
