@@ -29,7 +29,7 @@ from pb.http.health import health
 from pb.http.problems import EXCEPTION_HANDLERS
 from pb.http.request_body import JsonRequest, ModelStrictnessPlugin, require_json_body
 from pb.http.security import security_headers
-from pb.lifecycle.routes import TransitionController
+from pb.lifecycle.routes import ReadinessController, TransitionController
 from pb.lifecycle.scheduler import run_schedule
 from pb.municipalities.routes import MunicipalityController
 from pb.networks.routes import MunicipalityNetworkController, NetworkController
@@ -98,7 +98,8 @@ def create_app(
     app = Litestar(
         route_handlers=[
             health, MunicipalityController, MunicipalityNetworkController, NetworkController, RoundController,
-            TransitionController, RoundBudgetController, BudgetController, BudgetProjectController, ProjectController,
+            TransitionController, ReadinessController, RoundBudgetController, BudgetController, BudgetProjectController,
+            ProjectController,
             ProposalController, DiscussionController, AnswerController, ReviewController, RoundDeliberationController,
             DeliberationRoundController, ProposalModerationController, CommentModerationController,
             RoundReportController, ReportController,

@@ -13,6 +13,11 @@ from pb.core.models import Budget, Network
 from pb.demo.tuusula import DEMO_ACTOR, load_tuusula
 from pb.municipalities.schemas import MunicipalityCreate
 from pb.municipalities.service import create_municipality
+from pb.projects.schemas import ProjectCreate
+from pb.projects.service import add_project
+
+BALLOT_COSTS = {"A": 100_000, "B": 120_000, "C": 60_000}
+"""The projects ``stock_ballots`` puts on every budget: each fits the demo budgets' 250,000-cent amount and cap."""
 
 
 @dataclass(frozen=True)
@@ -54,3 +59,12 @@ async def demo_world(engine: AsyncEngine, *, now: datetime) -> DemoWorld:
             budget_ids={b.slug: b.id for b in budgets if b.id is not None},
             other_municipality_id=other.id,
         )
+
+
+async def stock_ballots(engine: AsyncEngine, world: DemoWorld, *, now: datetime) -> None:
+    """Put projects on every ballot of the demo round, so that it is ready for voting to open."""
+    async with create_sessionmaker(engine)() as session, session.begin():
+        for budget_id in world.budget_ids.values():
+            for code, cost in BALLOT_COSTS.items():
+                await add_project(session, budget_id=budget_id, data=ProjectCreate.model_validate(
+                    {"code": code, "title": {"fi": f"Hanke {code}"}, "cost": cost}), actor=DEMO_ACTOR, now=now)

@@ -135,18 +135,25 @@ def check_rule(budget: Budget) -> None:
     The same check as the tally's own (``ballots.rules.check``), so that what is accepted now is countable
     when voting closes, when the configuration can no longer change.
     """
+    refusal = rule_refusal(
+        rule=budget.rule, ballot_format=budget.ballot_format, tie_break=budget.tie_break, params=budget.rule_params
+    )
+    if refusal is not None:
+        field, message = refusal
+        raise InvalidInput(message, field=field)
+
+
+def rule_refusal(*, rule: str, ballot_format: str, tie_break: str, params: dict[str, Any]) -> tuple[str, str] | None:
+    """(field at fault, ballots/'s English reason) when ballots/ would refuse to tally this budget, else None."""
     try:
-        rules.check(
-            budget.rule, vote_type=VOTE_TYPES[budget.ballot_format], tie_break=budget.tie_break,
-            params=budget.rule_params,
-        )
+        rules.check(rule, vote_type=VOTE_TYPES[ballot_format], tie_break=tie_break, params=params)
     except (rules.UnknownRule, rules.RuleNotApplicable) as exc:
-        raise InvalidInput(str(exc), field="rule") from None
+        return "rule", str(exc)
     except UnknownTieBreak as exc:
-        raise InvalidInput(str(exc), field="tie_break") from None
+        return "tie_break", str(exc)
     except rules.InvalidParameter as exc:
-        field = f"rule_params.{exc.parameter}" if exc.parameter else "rule_params"
-        raise InvalidInput(str(exc), field=field) from None
+        return (f"rule_params.{exc.parameter}" if exc.parameter else "rule_params"), str(exc)
+    return None
 
 
 def _require(budget: Budget, *fields: str) -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pb.i18n.formatting import format_money
+
+if TYPE_CHECKING:
+    from pb.i18n.translator import Translator
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +45,10 @@ class PbError(Exception):
     def members(self) -> dict[str, Any]:
         """The values as problem-detail members: plain JSON (cents for money)."""
         return {k: v.cents if isinstance(v, Money) else v for k, v in self.extra.items()}
+
+    def localized(self, words: Translator) -> dict[str, Any]:
+        """Members whose text is in the caller's language (a list of sentences, say); none by default."""
+        return {}
 
 
 def fill(template: str, values: dict[str, Any]) -> str:

@@ -68,9 +68,10 @@ def problem(
 
 
 def handle_pb_error(request: Request[Any, Any, Any], exc: PbError) -> Response[dict[str, Any]]:
+    localized = exc.localized(translator(problem_language(request)))
     return problem(
         request, status=exc.status, code=exc.code, title=exc.title, detail=exc.template, field=exc.field,
-        values=exc.extra, **exc.members(),
+        values=exc.extra, **{**exc.members(), **localized},
     )
 
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb.audit import log as audit
+from pb.audit.models import AuditEvent
 from pb.auth.principal import Principal, ensure_manages_municipality
-from pb.core.errors import PhaseConflict
-from pb.core.models import PHASES, Budget, BudgetRound, Phase, PhaseTransition
+from pb.core.errors import InvalidInput, PhaseConflict
+from pb.core.models import PHASES, BudgetRound, Phase, PhaseTransition
+from pb.lifecycle.readiness import Missing, missing_for_voting, not_ready
 from pb.results.tally import tally_round
 from pb.rounds.config import config_hash, round_config
 from pb.rounds.service import lock_round, windows_of
@@ -20,6 +23,10 @@ from pb.voting.board import close_voting
 from pb.voting.cache import VotingCache
 
 SCHEDULE_ACTOR = "system:schedule"
+HELD = "round.schedule_blocked"
+"""The audit action of a scheduled move that waits because the round is not ready."""
+
+log = logging.getLogger("pb.lifecycle")
 
 
 def next_phase(phase: Phase) -> Phase | None:
@@ -35,8 +42,14 @@ async def transition(
     actor: Principal,
     now: datetime,
     cache: VotingCache | None = None,
+    acknowledge_not_ready: Sequence[str] = (),
+    reason: str | None = None,
 ) -> BudgetRound:
-    """An official moves the round on to the next phase; ``cache``: the serving app's, which forgets the round."""
+    """An official moves the round on to the next phase; ``cache``: the serving app's, which forgets the round.
+
+    Voting opens only on a ready round (``pb.lifecycle.readiness``), or when the official names every missing
+    item in ``acknowledge_not_ready`` and gives a ``reason``; both are kept in the audit entry of the move.
+    """
     budget_round = await lock_round(session, round_id)
     ensure_manages_municipality(actor, budget_round.municipality_id)
     current = Phase(budget_round.phase)
@@ -45,8 +58,24 @@ async def transition(
             "the round is in %(phase)s; it can only move on to %(next_phase)s",
             field="to", phase=current.value, next_phase=_next_name(current),
         )
-    await _enter(session, budget_round, to, trigger="manual", actor=actor.actor, now=now, cache=cache)
+    overridden = await _acknowledged(session, budget_round, acknowledge_not_ready, reason) if (
+        to is Phase.VOTING) else []
+    override = {"acknowledged_not_ready": overridden, "reason": reason} if overridden else {}
+    await _enter(session, budget_round, to, trigger="manual", actor=actor.actor, now=now, cache=cache,
+                 details=override)
     return budget_round
+
+
+async def _acknowledged(
+    session: AsyncSession, budget_round: BudgetRound, named: Sequence[str], reason: str | None
+) -> list[str]:
+    """The keys of the missing items the official overrides; RoundNotReady unless they name every one."""
+    missing = await missing_for_voting(session, budget_round)
+    if any(not item.overridable or item.key not in named for item in missing):
+        raise not_ready(missing, acknowledged=named)
+    if missing and not (reason or "").strip():
+        raise InvalidInput("say why voting opens although the round is not ready", field="reason")
+    return [item.key for item in missing]
 
 
 async def advance_by_schedule(
@@ -61,11 +90,8 @@ async def advance_by_schedule(
         assert round_id is not None
         budget_round = await lock_round(session, round_id)
         for phase in await _due_phases(session, budget_round, now):
-            if phase is Phase.VOTING and not await _ready_to_vote(session, budget_round):
-                await audit.record(
-                    session, actor=SCHEDULE_ACTOR, action="round.schedule_blocked", target=f"round:{round_id}",
-                    now=now, details={"phase": phase.value, "reason": "no budgets"},
-                )
+            if phase is Phase.VOTING and (missing := await missing_for_voting(session, budget_round)):
+                await _hold(session, budget_round, missing, now)
                 break
             await _enter(session, budget_round, phase, trigger="schedule", actor=SCHEDULE_ACTOR, now=now, cache=cache)
             moves.append((round_id, phase))
@@ -82,11 +108,21 @@ async def _due_phases(session: AsyncSession, budget_round: BudgetRound, now: dat
     return PHASES[current + 1 : target + 1]
 
 
-async def _ready_to_vote(session: AsyncSession, budget_round: BudgetRound) -> bool:
-    count = (
-        await session.exec(select(func.count()).select_from(Budget).where(Budget.round_id == budget_round.id))
-    ).one()
-    return count > 0
+async def _hold(session: AsyncSession, budget_round: BudgetRound, missing: Sequence[Missing], now: datetime) -> None:
+    """Keep a round that is not ready out of voting; logged and audited when what it lacks changes.
+
+    The scheduler never overrides: an official fixes the items (or opens voting with an acknowledgement).
+    Recording only changes keeps a pass every few seconds from flooding the audit log.
+    """
+    target, keys = f"round:{budget_round.id}", [item.key for item in missing]
+    query = select(AuditEvent).where(AuditEvent.action == HELD, AuditEvent.target == target)
+    last = (await session.exec(query.order_by(col(AuditEvent.seq).desc()).limit(1))).first()
+    if last is not None and last.details.get("missing") == keys and last.details.get("phase") == budget_round.phase:
+        return
+    log.warning("round %s stays in %s: not ready for voting (%s)", budget_round.id, budget_round.phase,
+                ", ".join(sorted({item.code for item in missing})))
+    await audit.record(session, actor=SCHEDULE_ACTOR, action=HELD, target=target, now=now,
+                       details={"phase": budget_round.phase, "to": Phase.VOTING.value, "missing": keys})
 
 
 async def _enter(
@@ -98,14 +134,13 @@ async def _enter(
     actor: str,
     now: datetime,
     cache: VotingCache | None,
+    details: dict[str, Any] | None = None,
 ) -> None:
     if cache is not None:
         # Under the round's lock (FOR UPDATE), which casts of the round wait for: none can remember the round
         # again before this transition commits, and none after it finds the round as it was.
         cache.forget_round(budget_round.id or 0)
     if phase is Phase.VOTING:
-        if not await _ready_to_vote(session, budget_round):
-            raise PhaseConflict("voting cannot open before the round has at least one budget", field="to")
         budget_round.config_hash = config_hash(await round_config(session, budget_round))
         budget_round.frozen_at = now
     if phase is Phase.TALLYING:
@@ -117,14 +152,14 @@ async def _enter(
             actor=actor, at=now,
         )
     )
-    details = {"from": budget_round.phase, "to": phase.value, "trigger": trigger}
+    entry: dict[str, Any] = {"from": budget_round.phase, "to": phase.value, "trigger": trigger, **(details or {})}
     if budget_round.config_hash and phase is Phase.VOTING:
-        details["config_hash"] = budget_round.config_hash
+        entry["config_hash"] = budget_round.config_hash
     budget_round.phase = phase.value
     budget_round.updated_at = now
     session.add(budget_round)
     await audit.record(
-        session, actor=actor, action="round.phase", target=f"round:{budget_round.id}", now=now, details=details
+        session, actor=actor, action="round.phase", target=f"round:{budget_round.id}", now=now, details=entry
     )
 
 

@@ -1,16 +1,21 @@
-"""HTTP routes of the round lifecycle: an official moves a round to its next phase; anyone reads the moves."""
+"""HTTP routes of the round lifecycle: an official moves a round to its next phase or reads what voting still
+lacks; anyone reads the moves."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, post
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
+from pb.core.models import Phase
 from pb.http.dependencies import Caller, DbSession, Id, Now, VotingCaches, provide_principal
-from pb.lifecycle import phases
-from pb.lifecycle.schemas import TransitionPublic, TransitionRequest
+from pb.http.problems import problem_language
+from pb.i18n.translator import translator
+from pb.lifecycle import phases, readiness
+from pb.lifecycle.schemas import MissingPublic, ReadinessPublic, TransitionPublic, TransitionRequest
 from pb.rounds import service
 from pb.rounds.schemas import RoundPublic
 
@@ -26,11 +31,33 @@ class TransitionController(Controller):
         self, db_session: DbSession, round_id: FromPath[Id], data: JSONBody[TransitionRequest], principal: Caller,
         now: Now, voting_cache: VotingCaches,
     ) -> RoundPublic:
+        """Move the round on to its next phase; voting opens only on a ready round, or with an acknowledgement
+        naming every missing item (``acknowledge_not_ready``) and a ``reason``, both audited."""
         budget_round = await phases.transition(
-            db_session, round_id=round_id, to=data.to, actor=principal, now=now, cache=voting_cache
+            db_session, round_id=round_id, to=data.to, actor=principal, now=now, cache=voting_cache,
+            acknowledge_not_ready=data.acknowledge_not_ready, reason=data.reason,
         )
         return await service.round_public(db_session, budget_round)
 
     @get("/", operation_id="listTransitions")
     async def list_transitions(self, db_session: DbSession, round_id: FromPath[Id]) -> Sequence[TransitionPublic]:
         return [TransitionPublic.model_validate(t) for t in await service.transitions_of(db_session, round_id)]
+
+
+class ReadinessController(Controller):
+    path = "/rounds/{round_id:int}/readiness"
+    tags = ("rounds",)
+
+    @get("/", dependencies=AUTH, operation_id="getRoundReadiness")
+    async def readiness(
+        self, request: Request[Any, Any, Any], db_session: DbSession, round_id: FromPath[Id], principal: Caller,
+        now: Now,
+    ) -> ReadinessPublic:
+        """What the round still lacks before voting can open (the municipality's officials and admins)."""
+        found = await readiness.readiness(db_session, round_id=round_id, actor=principal, now=now)
+        words = translator(problem_language(request))
+        return ReadinessPublic(
+            round_id=round_id, phase=Phase(found.budget_round.phase), ready=not found.missing,
+            held_by_schedule_since=found.held_by_schedule_since,
+            missing=[MissingPublic.model_validate(item.public(words)) for item in found.missing],
+        )

@@ -10,7 +10,7 @@ from pb.i18n.build import ROOT, error_messages
 PASSED_THROUGH = {
     # Sentences made elsewhere, passed on as they are (English): the machine-readable reason code beside them
     # is what pages and clients translate.
-    ("pb/budgets/service.py", "str(exc)"),  # ballots/ rule and parameter checks (a pure library, no catalogue)
+    ("pb/budgets/service.py", "message"),  # ballots/ rule and parameter checks (a pure library, no catalogue)
     ("pb/voting/service.py", "verdict.message or 'not eligible'"),  # eligibility verdict, with its reason code
     ("pb/voting/validation.py", "first.message"),  # ballots/ ballot validation, with its problem codes
 }

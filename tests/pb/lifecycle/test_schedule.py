@@ -10,7 +10,7 @@ from sqlmodel import select
 from pb.core.db import create_sessionmaker
 from pb.core.models import BudgetRound, PhaseTransition
 from pb.lifecycle.phases import advance_by_schedule
-from tests.factories import DemoWorld
+from tests.factories import DemoWorld, stock_ballots
 
 
 async def _advance(engine: AsyncEngine, now: datetime) -> list[str]:
@@ -30,6 +30,7 @@ async def test_nothing_moves_before_the_first_window(engine: AsyncEngine, world:
 
 
 async def test_due_phases_are_entered_in_order_and_voting_freezes(engine: AsyncEngine, world: DemoWorld) -> None:
+    await stock_ballots(engine, world, now=datetime(2027, 1, 15, tzinfo=UTC))
     assert await _advance(engine, datetime(2027, 2, 2, tzinfo=UTC)) == ["proposals"]
     assert await _advance(engine, datetime(2027, 9, 2, tzinfo=UTC)) == ["deliberation", "voting"]
     assert await _advance(engine, datetime(2027, 9, 3, tzinfo=UTC)) == []

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pb.core.models import Role
 from tests.conftest import Clock, Tokens
-from tests.factories import DemoWorld
+from tests.factories import DemoWorld, stock_ballots
 
 SCHEDULE = {"phases": [
     {"phase": "proposals", "starts_at": "2027-02-01T08:00:00+02:00", "ends_at": "2027-03-31T08:00:00+02:00"},
@@ -58,6 +59,9 @@ async def test_official_creates_round_adds_budget_and_moves_it_through_every_pha
     budget = await client.post(f"/rounds/{round_id}/budgets", json=new_budget(world.network_ids["hyryla"]),
                                headers=official)
     assert budget.status_code == 201, budget.text
+    project = {"code": "P-1", "title": {"fi": "Puisto"}, "cost": 100_000}
+    added = await client.post(f"/budgets/{budget.json()['id']}/projects", json=project, headers=official)
+    assert added.status_code == 201, added.text
 
     phases = ["proposals", "deliberation", "voting", "tallying", "results", "implementation", "closed"]
     for phase in phases:
@@ -87,9 +91,10 @@ async def test_phases_only_move_forward_one_at_a_time(
 
 
 async def test_opening_voting_freezes_budgets_and_a_change_is_409_and_changes_nothing(
-    client: httpx.AsyncClient, world: DemoWorld, tokens: Tokens
+    client: httpx.AsyncClient, world: DemoWorld, tokens: Tokens, engine: AsyncEngine, clock: Clock
 ) -> None:
     official = await tokens.headers(Role.OFFICIAL, municipality_id=world.municipality_id)
+    await stock_ballots(engine, world, now=clock())
     for phase in ("proposals", "deliberation", "voting"):
         assert (await move(client, world.round_id, phase, official)).status_code == 200
     frozen = (await client.get(f"/rounds/{world.round_id}")).json()
@@ -114,9 +119,10 @@ async def test_opening_voting_freezes_budgets_and_a_change_is_409_and_changes_no
 
 
 async def test_voting_window_cannot_move_once_frozen_but_later_phases_can(
-    client: httpx.AsyncClient, world: DemoWorld, tokens: Tokens
+    client: httpx.AsyncClient, world: DemoWorld, tokens: Tokens, engine: AsyncEngine, clock: Clock
 ) -> None:
     official = await tokens.headers(Role.OFFICIAL, municipality_id=world.municipality_id)
+    await stock_ballots(engine, world, now=clock())
     for phase in ("proposals", "deliberation", "voting"):
         await move(client, world.round_id, phase, official)
     plan = (await client.get(f"/rounds/{world.round_id}")).json()["schedule"]
