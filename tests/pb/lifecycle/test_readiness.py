@@ -215,8 +215,8 @@ async def test_the_scheduler_never_opens_an_unready_round_and_records_why_once(
     assert (first, again, fixed) == (["proposals", "deliberation"], [], ["voting"])
     held = await audit_entries(engine, HELD)
     assert len(held) == 1
-    assert held[0].details == {"phase": "deliberation", "to": "voting",
-                               "missing": [f"no_projects:{s}" for s in sorted(SLUGS, key=lambda s: world.budget_ids[s])]}
+    by_id = sorted(SLUGS, key=lambda s: world.budget_ids[s])
+    assert held[0].details == {"phase": "deliberation", "to": "voting", "missing": [f"no_projects:{s}" for s in by_id]}
     assert readiness["ready"] is False
     assert readiness["held_by_schedule_since"] == "2027-09-01T06:00:00Z"
     assert len(readiness["missing"]) == len(SLUGS)
