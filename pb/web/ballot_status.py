@@ -21,6 +21,7 @@ from pb.web.views import Localized, localized
 
 @dataclass(frozen=True, slots=True)
 class BallotStatus:
+    budget_id: int
     name: Localized
     format_label: str
     eligible: bool
@@ -72,6 +73,7 @@ async def ballot_statuses(
     statuses = []
     for row in rows:
         statuses.append(BallotStatus(
+            budget_id=row.budget.id or 0,
             name=localized(row.budget.name, t.locale),
             format_label=BALLOT_FORMATS[BallotFormat(row.budget.ballot_format)].render(t),
             eligible=row.verdict.eligible,

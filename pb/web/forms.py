@@ -111,6 +111,11 @@ def whole_number(text: str, locale: Locale) -> int:
     return int(cleaned)
 
 
+def one_or_more(text: str, locale: Locale) -> list[str]:
+    """A group of checkboxes with one box ticked: still a list, as the schema takes it."""
+    return [text]
+
+
 def nest(values: Mapping[str, Any]) -> dict[str, Any]:
     """Dotted field names into the nested body the schema takes."""
     body: dict[str, Any] = {}

@@ -20,7 +20,18 @@ from pb.core.settings import Settings
 from pb.i18n import LazyString, lazy_gettext
 from pb.web import csrf
 from pb.web.context import PageContext, page_context, provide_page, session_of
-from pb.web.pages import accessibility, home, networks, proposals, receipts, results, signin, vote
+from pb.web.pages import (
+    accessibility,
+    home,
+    my,
+    networks,
+    proposal_forms,
+    proposals,
+    receipts,
+    results,
+    signin,
+    vote,
+)
 from pb.web.rendering import View, render
 
 
@@ -64,7 +75,8 @@ def web_router() -> Router:
     return Router(
         path="/",
         route_handlers=[*home.HANDLERS, *networks.HANDLERS, *accessibility.HANDLERS, *signin.HANDLERS, *vote.HANDLERS,
-                        *receipts.HANDLERS, *results.HANDLERS, *proposals.HANDLERS],
+                        *receipts.HANDLERS, *results.HANDLERS, *proposals.HANDLERS,
+                        *proposal_forms.HANDLERS, *my.HANDLERS],
         request_class=HTMXRequest,
         dependencies={"page": Provide(provide_page)},
         before_request=check_form_token,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from litestar import get
 from litestar.params import FromPath
@@ -12,6 +13,7 @@ from pb.http.dependencies import DbSession
 from pb.municipalities.overview import network_overview
 from pb.web.context import Page
 from pb.web.network_view import NetworkDetail, network_detail
+from pb.web.proposal_view import proposals_url
 from pb.web.rendering import View, render
 from pb.web.round_view import RoundView, round_view
 
@@ -21,6 +23,8 @@ class NetworkPage(View):
     network: NetworkDetail
     round: RoundView | None
     home_url: str
+    proposals_url: str | None
+    """The round's proposals for this network."""
 
 
 @get("/{municipality:str}/networks/{network:str}", name="networks.detail")
@@ -34,6 +38,8 @@ async def detail(page: Page, db_session: DbSession, municipality: FromPath[str],
         network=shown,
         round=round_view(overview.current, page.t, page.locale) if overview.current else None,
         home_url=f"/{overview.municipality.slug}",
+        proposals_url=f"{proposals_url(overview.municipality.slug, overview.current.round.slug)}?"
+        f"{urlencode({'network': overview.network.slug})}" if overview.current else None,
     )
     return render(page, view)
 

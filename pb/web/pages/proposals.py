@@ -194,7 +194,7 @@ async def listing(page: Page, db_session: DbSession, municipality: FromPath[str]
     return render(page, view, fragment="results")
 
 
-async def _public(session: AsyncSession, municipality: str, round_slug: str,
+async def proposal_in_round(session: AsyncSession, municipality: str, round_slug: str,
                   proposal_id: int) -> tuple[Municipality, ProposalPublic, str]:
     """The proposal, if it belongs to the round in the address; its round's list address."""
     place, budget_round = await round_by_slugs(session, municipality_slug=municipality, round_slug=round_slug)
@@ -209,7 +209,7 @@ async def detail_page(
     comment_form: Form[CommentCreate] | None = None, notice: str | None = None, reply: int | None = None,
 ) -> DetailPage:
     """Everything the proposal's page shows, and what this visitor may do there now."""
-    place, proposal, list_url = await _public(session, municipality, round_slug, proposal_id)
+    place, proposal, list_url = await proposal_in_round(session, municipality, round_slug, proposal_id)
     budget_round = await service.round_of(session, await service.get_proposal(session, proposal_id))
     networks = await _networks(session, place, page.t)
     url = proposal_url(place.slug, round_slug, proposal_id)
@@ -277,7 +277,7 @@ async def give_support(page: Page, db_session: DbSession, municipality: FromPath
     url = proposal_url(municipality, round, proposal)
     if page.resident is None:
         return sign_in_redirect(page, url)
-    await _public(db_session, municipality, round, proposal)
+    await proposal_in_round(db_session, municipality, round, proposal)
     who = from_resident(page.resident)
     posted = await page.request.form()
     act = support.withdraw if posted.get("action") == "withdraw" else support.support
