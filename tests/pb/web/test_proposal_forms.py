@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 
 import httpx
 import pytest
@@ -36,7 +37,7 @@ async def taking_proposals(client: httpx.AsyncClient, tokens: Tokens, world: Dem
     await move(client, world.round_id, "proposals", await official(tokens, world))
 
 
-async def post_form(browser: httpx.AsyncClient, form_page: str, action: str, fields: dict[str, str | list[str]],
+async def post_form(browser: httpx.AsyncClient, form_page: str, action: str, fields: Mapping[str, str | list[str]],
                     **headers: str) -> httpx.Response:
     """Open the page with the form (for this browser's token), then post the form's fields."""
     shown = await browser.get(form_page)
