@@ -25,7 +25,12 @@ def check_page(page: Page, visitor: Visitor, visit: Visit, folder: Path) -> list
     response = page.goto(visit.path)
     assert response is not None
     found = [] if response.status == visit.status else [f"status {response.status}, expected {visit.status}"]
-    found += structure.problems(page.content())
+    return found + check_shown(page, visitor, visit.name, folder)
+
+
+def check_shown(page: Page, visitor: Visitor, name: str, folder: Path) -> list[str]:
+    """Check the page the browser shows now (after a form was sent, say), as :func:`check_page` does."""
+    found = structure.problems(page.content())
     html_lang = page.locator("html").get_attribute("lang") if visitor.javascript else _lang(page.content())
     if html_lang != visitor.locale:
         found.append(f"<html lang={html_lang!r}>, expected {visitor.locale!r}")
@@ -34,7 +39,7 @@ def check_page(page: Page, visitor: Visitor, visit: Visit, folder: Path) -> list
         overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 0:
             found.append(f"the page scrolls sideways by {overflow} px at {visitor.width} px (WCAG 1.4.10 reflow)")
-    screenshot(page, folder, f"{visit.name}-{visitor.label}")
+    screenshot(page, folder, f"{name}-{visitor.label}")
     return found
 
 

@@ -60,11 +60,16 @@ class Structure(HTMLParser):
         elif tag == "title":
             self._in_title = True
         elif "pb-error-summary" in str(values.get("class") or "").split():
-            self._in_summary += 1
-        elif tag == "a" and self._in_summary:
-            self.summary_links.append(str(values.get("href") or ""))
+            self._in_summary = 1
+        elif self._in_summary:
+            if tag == "a":
+                self.summary_links.append(str(values.get("href") or ""))
+            elif tag == "div":
+                self._in_summary += 1  # the summary ends with the closing tag of its own <div>
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "div" and self._in_summary:
+            self._in_summary -= 1
         if tag == "label":
             self._label_depth = max(0, self._label_depth - 1)
         elif tag == "h1":

@@ -36,6 +36,14 @@ def test_each_structural_fault_is_reported() -> None:
     assert any("more than once" in p for p in found)
 
 
+def test_links_after_the_error_summary_are_not_its_links() -> None:
+    after = GOOD.replace("<h1>Lähetä ehdotus</h1>", '<p><a href="/tuusula">Takaisin</a></p><h1>Lähetä ehdotus</h1>')
+    assert structure.problems(after) == []
+    nested = '<div><a href="/tuusula">Takaisin</a></div><a href="#field-title">'
+    inside = GOOD.replace('<a href="#field-title">', nested)
+    assert any("'/tuusula' leads to no field" in p for p in structure.problems(inside))
+
+
 def test_a_title_that_does_not_match_the_heading_is_reported() -> None:
     assert structure.problems(GOOD.replace("<title>Virhe: Lähetä", "<title>Etusivu")) != []
 
