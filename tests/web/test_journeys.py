@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -110,3 +111,31 @@ def test_sign_in_started_under_another_loopback_name_comes_back_signed_in(
 
     page.wait_for_url(f"{pb_server.url}/tuusula/networks/jokela")
     expect(page.get_by_text("Signed in (postal code 04300)")).to_be_visible()
+
+
+def test_with_javascript_the_proposal_filters_update_the_results_in_place(new_page: NewPage) -> None:
+    page = new_page(Visitor("en", DESKTOP))
+    page.goto("/tuusula/proposals/tuusula-2027")
+    page.evaluate("() => { window.stillTheSamePage = true; }")
+
+    network = page.get_by_label("Network")
+    network.focus()  # as a keyboard user arrives at it
+    network.select_option("jokela")
+
+    expect(page.locator("#results .pb-results__count")).to_have_text("4 proposals")
+    expect(page).to_have_url(re.compile(r"network=jokela"))
+    assert page.evaluate("() => window.stillTheSamePage === true")
+    assert page.evaluate("() => document.activeElement.id") == "field-network"
+
+
+def test_without_javascript_a_proposal_search_is_a_form_that_reloads_the_page(new_page: NewPage) -> None:
+    page = new_page(Visitor("fi", PHONE, javascript=False))
+    page.goto("/tuusula/proposals/tuusula-2027")
+
+    page.get_by_label("Hae sanoilla").fill("bänkar")
+    page.get_by_role("button", name="Näytä ehdotukset").click()
+
+    page.wait_for_url(re.compile(r"q=b"))
+    assert "1 ehdotus" in page.content()
+    page.get_by_role("link", name="Penkkejä Rantatien varteen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Penkkejä Rantatien varteen")

@@ -226,7 +226,7 @@ async def comment(page: Page, db_session: DbSession, municipality: FromPath[str]
     url = proposal_url(municipality, round, proposal)
     if page.resident is None:
         return sign_in_redirect(page, url)
-    await detail_page(page, db_session, municipality, round, proposal)  # 404 before any write
+    await proposal_in_round(db_session, municipality, round, proposal)  # 404 before any write
     posted = await page.request.form()
     asking = posted.get("kind") == "question" and not posted.get("parent_id")
     who = from_resident(page.resident)
@@ -286,7 +286,7 @@ async def offer(page: Page, db_session: DbSession, municipality: FromPath[str], 
     url = proposal_url(municipality, round, proposal)
     if page.resident is None:
         return sign_in_redirect(page, f"{url}/volunteer")
-    await detail_page(page, db_session, municipality, round, proposal)  # 404 before any write
+    await proposal_in_round(db_session, municipality, round, proposal)  # 404 before any write
     form = await read_form(page, VolunteerCreate, messages=MESSAGES, field_order=VOLUNTEER_FIELDS,
                            converters={"offers": one_or_more})
     done = None if form.data is None else await attempt(volunteers.offer_help(

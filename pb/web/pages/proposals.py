@@ -8,7 +8,7 @@ JavaScript the page comes back after a redirect. The forms that write are in :mo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -121,7 +121,6 @@ class DetailPage(View):
     reply_to: CommentNode | None
     notice: str | None = None
     fragment: bool = False
-    comments_count: int = field(default=0)
 
 
 async def _networks(
@@ -243,7 +242,6 @@ async def detail_page(
         comment_form=comment_form or Form(values={"kind": "comment"}),
         reply_to=_find(comments, reply) if reply else None,
         notice=notice, has_errors=bool(comment_form and comment_form.has_errors), fragment=wants_fragment(page),
-        comments_count=_count(comments) + _count(questions),
     )
 
 
@@ -254,10 +252,6 @@ def _find(nodes: list[CommentNode], comment_id: int) -> CommentNode | None:
         if (found := _find(node.replies, comment_id)) is not None:
             return found
     return None
-
-
-def _count(nodes: list[CommentNode]) -> int:
-    return sum(1 + _count(n.replies) for n in nodes)
 
 
 @get(PROPOSAL, name="proposals.detail")

@@ -33,7 +33,8 @@ def test_every_named_page_route_has_its_template(app: Litestar) -> None:
         if handler.name and "." in handler.name and not handler.name.startswith("static")
     }
     # Forms that render their page's template again (vote.update shows vote.booth) or redirect.
-    posted = {"vote.update", "vote.confirm", "receipts.lookup", "proposals.support"}
+    posted = {"vote.update", "vote.confirm", "receipts.lookup", "proposals.support", "proposals.create",
+              "proposals.update", "proposals.comment", "proposals.offer"}
     rendered = named - {"home.theme", "signin.start", "signin.end", "accessibility.deployment", "proposals.current",
                         *posted}
     assert rendered, "no page routes found"
