@@ -20,7 +20,8 @@ def export(round_ref: str, fmt: str, out: Path) -> None:
     ROUND is the round's slug (``tuusula-2026``, or ``municipality/slug`` where slugs repeat) or its id.
 
     Each board is read from the database in chunks into compact arrays (a few bytes per ballot), anonymised as
-    a whole (fresh random order and ids, k-anonymous attributes), then written out in chunks.
+    a whole (the same keyed voter ids and order as every download, k-anonymous attributes), then written out
+    in chunks.
     """
     from datetime import UTC, datetime
 
@@ -68,7 +69,7 @@ def export(round_ref: str, fmt: str, out: Path) -> None:
         total = int(result.ballot_count) if result is not None else 0
         with click.progressbar(length=total, label=f"budget {budget_id}: reading", file=sys.stderr) as bar:
             data = await budget_data(session, budget_id=budget_id, progress=bar.update)
-        anon = anonymise(data, minimums)
+        anon = anonymise(data, minimums, secret=config.voter_key_master)
         stem = str(anon.data.spec["slug"])
         with click.progressbar(length=len(anon.order), label=f"{stem} ({fmt})", file=sys.stderr) as bar:
             if fmt == "pb":

@@ -96,42 +96,60 @@ def _merge_last_small_class(published: pd.DataFrame, k: int) -> None:
         published.loc[same | small, list(ATTRIBUTES)] = ANY
 
 
-def suppress_table(counts: pd.DataFrame, minimums: Minimums = Minimums()) -> pd.DataFrame:
+def suppress_table(
+    counts: pd.DataFrame, minimums: Minimums = Minimums(), *, public_total: bool = False
+) -> pd.DataFrame:
     """A count table with margins ("total" row and column); small cells and their complements become -1.
 
     Primary: non-zero cells under ``min_cell``. Secondary: while some row or column (with its total) has
     exactly one suppressed cell, also suppress that line's smallest other published cell (non-zero first).
+    With ``public_total`` the grand total is published whatever its size (it is the board's ballot count,
+    public anyway); a suppressed cell that only public cells could then complement is public too, so shown.
     """
     table = counts.copy()
     table["total"] = table.sum(axis=1)
     table.loc["total"] = table.sum(axis=0)
     values = table.to_numpy(dtype=np.int64)
-    hidden = (values > 0) & (values < minimums.min_cell)
-    changed = True
-    while changed:
-        changed = False
-        for axis in (0, 1):
-            lines = hidden.sum(axis=axis)
-            for line in np.flatnonzero(lines == 1):
-                cells = values[:, line] if axis == 0 else values[line, :]
-                mask = hidden[:, line] if axis == 0 else hidden[line, :]
-                candidates = [(cells[i] == 0, cells[i], i) for i in range(len(cells)) if not mask[i]]
-                if not candidates:
-                    continue
-                pick = min(candidates)[2]
-                if axis == 0:
-                    hidden[pick, line] = True
-                else:
-                    hidden[line, pick] = True
-                changed = True
+    public = np.zeros(values.shape, dtype=bool)
+    public[-1, -1] = public_total
+    hidden = (values > 0) & (values < minimums.min_cell) & ~public
+    while _complete_suppression(values, hidden, public):
+        pass
     values[hidden] = SUPPRESSED
     return pd.DataFrame(values, index=table.index, columns=table.columns)
 
 
-def turnout_table(published: pd.DataFrame, minimums: Minimums = Minimums()) -> pd.DataFrame:
-    """Voters by district (rows) and age band (columns), from the generalised attributes, suppressed."""
-    if published.empty:
-        return pd.DataFrame({"total": [0]}, index=pd.Index(["total"], name="district"))
-    counts = pd.crosstab(published["district"], published["age_band"])
-    counts.index.name, counts.columns.name = "district", None
-    return suppress_table(counts, minimums)
+def _complete_suppression(values: np.ndarray, hidden: np.ndarray, public: np.ndarray) -> bool:
+    """One pass of secondary suppression over rows and columns; whether it changed anything."""
+    changed = False
+    for axis in (0, 1):
+        for line in np.flatnonzero(hidden.sum(axis=axis) == 1):
+            at = (slice(None), line) if axis == 0 else (line, slice(None))
+            cells, mask, fixed = values[at], hidden[at], public[at]
+            candidates = [(cells[i] == 0, cells[i], i) for i in range(len(cells)) if not mask[i] and not fixed[i]]
+            if candidates:
+                mask[min(candidates)[2]] = True
+            else:  # the one hidden cell is what public cells add up to: it is public
+                fixed[mask] = True
+                mask[:] = False
+            changed = True
+    return changed
+
+
+def turnout_table(published: pd.DataFrame | None, ballots: int, minimums: Minimums = Minimums()) -> pd.DataFrame:
+    """Ballots by district and age band (the generalised attributes), margins included, one row per cell.
+
+    ``voters`` is the count, empty where it is suppressed, and ``suppressed`` says so. Without attributes (pb
+    stores none) the table is the one "total" cell: the number of ballots, which the board publishes anyway.
+    """
+    if published is None or published.empty:
+        table = pd.DataFrame({"total": [ballots]}, index=pd.Index(["total"]))
+    else:
+        table = suppress_table(pd.crosstab(published["district"], published["age_band"]), minimums,
+                               public_total=True)
+    frame = table.rename_axis("district").reset_index().melt(id_vars="district", var_name="age_band",
+                                                              value_name="voters")
+    frame["suppressed"] = frame["voters"] == SUPPRESSED
+    frame["voters"] = frame["voters"].astype("Int64").mask(frame["suppressed"])
+    frame["district"], frame["age_band"] = frame["district"].astype(str), frame["age_band"].astype(str)
+    return frame

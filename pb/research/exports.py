@@ -84,7 +84,7 @@ async def budget_data(
         unit=municipality.name.get("en") or municipality.slug, instance=str(budget_round.year),
         date_begin=f"{voting.starts_at:%d.%m.%Y}" if voting else str(budget_round.year),
         date_end=f"{voting.ends_at:%d.%m.%Y}" if voting else str(budget_round.year),
-        language=language, ballots=ballots,
+        language=language, ballots=ballots, config_hash=view.result.config_hash,
     )
 
 
@@ -137,9 +137,12 @@ async def read_ballots(
 
 
 async def export_file(
-    session: AsyncSession, *, budget_id: int, fmt: str, table: str, principal: Principal | None, now: datetime
+    session: AsyncSession, *, budget_id: int, fmt: str, table: str, principal: Principal | None, now: datetime,
+    secret: bytes,
 ) -> tuple[str, bytes]:
-    """One export file of a published budget (.pb, or one table as CSV or Parquet), and its audit entry."""
+    """One export file of a published budget (.pb, or one table as CSV or Parquet), and its audit entry.
+
+    ``secret`` keys the voter ids (pb.research.export_data), so every download of the budget is the same."""
     if fmt not in FORMATS:
         raise InvalidInput("format is one of %(FORMATS)s", field="format", FORMATS=', '.join(FORMATS))
     if table not in TABLES:
@@ -151,7 +154,7 @@ async def export_file(
     await published_result(session, budget_id=budget_id)
     ensure_may_export(principal, public_exports=policy.public_exports)
     anon = anonymise(await budget_data(session, budget_id=budget_id),
-                     Minimums(policy.min_ballot_class, policy.min_table_cell))
+                     Minimums(policy.min_ballot_class, policy.min_table_cell), secret=secret)
     stem = f"{budget.slug}"
     if fmt == "pb":
         out = io.StringIO(newline="")

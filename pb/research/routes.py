@@ -59,11 +59,11 @@ class ExportController(Controller):
 
     @get("/", dependencies={"caller": Provide(provide_optional_principal)}, operation_id="exportBudget")
     async def export(
-        self, db_session: DbSession, budget_id: FromPath[Id], caller: MaybeCaller, now: Now,
+        self, db_session: DbSession, budget_id: FromPath[Id], caller: MaybeCaller, now: Now, settings: AppSettings,
         format: FromQuery[str] = "pb", table: FromQuery[str] = "ballots",
     ) -> Response[bytes]:
         """An anonymised research export of a published budget: .pb, or one table as CSV or Parquet."""
         name, content = await exports.export_file(db_session, budget_id=budget_id, fmt=format, table=table,
-                                                  principal=caller, now=now)
+                                                  principal=caller, now=now, secret=settings.voter_key_master)
         return Response(content, media_type=EXPORT_TYPES[format],
                         headers={"content-disposition": f'attachment; filename="{name}"'})

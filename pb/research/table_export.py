@@ -77,7 +77,7 @@ def write_tables(
     directory.mkdir(parents=True, exist_ok=True)
     tables = {
         "projects": projects_frame(anon.data, anon.ballots), "results": results_frame(anon.data),
-        "turnout": anon.turnout.reset_index(),
+        "turnout": anon.turnout,
     }
     paths = []
     for name, frame in tables.items():

@@ -12,6 +12,8 @@ from click.testing import CliRunner
 
 from ballots.pabulib import parse_pabulib
 from pb.cli.main import main
+from pb.core.models import Role
+from tests.conftest import Tokens
 from tests.pb.results.conftest import VOTES, Closed, publish_all
 
 
@@ -39,8 +41,8 @@ async def test_export_refuses_a_round_without_published_results(
     assert not (tmp_path / "out").exists()
 
 
-async def test_export_writes_every_format(
-    client: httpx.AsyncClient, closed: Closed, cli_database: None, tmp_path: Path
+async def test_export_writes_every_format_with_the_bytes_the_api_serves(
+    client: httpx.AsyncClient, closed: Closed, cli_database: None, tmp_path: Path, tokens: Tokens
 ) -> None:
     await publish_all(client, closed)
 
@@ -58,3 +60,11 @@ async def test_export_writes_every_format(
     assert any(name.endswith(".csv") for name in csv_files)
     assert parquet_files
     assert all(len(pd.read_parquet(p).columns) > 0 for p in parquet_files)
+    researcher = await tokens.headers(Role.RESEARCHER)
+    for slug in VOTES:
+        budget_id = closed.election.budgets[slug]
+        for path, query in ((f"pb/{slug}.pb", "format=pb"), (f"csv/{slug}_ballots.csv", "format=csv&table=ballots"),
+                            (f"parquet/{slug}_turnout.parquet", "format=parquet&table=turnout")):
+            served = await client.get(f"/budgets/{budget_id}/export?{query}", headers=researcher)
+            assert served.status_code == 200, served.text
+            assert (tmp_path / path).read_bytes() == served.content, path

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
-from pb.research.anonymise import ANY, ATTRIBUTES, SUPPRESSED, Minimums, generalise, suppress_table
+from pb.research.anonymise import (
+    ANY,
+    ATTRIBUTES,
+    SUPPRESSED,
+    Minimums,
+    generalise,
+    suppress_table,
+    turnout_table,
+)
 from pb.research.export_data import BudgetData, anonymise
 from pb.research.pabulib_export import write_pb
 from pb.research.table_export import neutralise
@@ -65,7 +74,7 @@ def test_secondary_suppression_on_a_small_table() -> None:
     assert not (hidden.sum(axis=0) == 1).any() and not (hidden.sum(axis=1) == 1).any()
 
 
-def test_exports_use_fresh_ids_and_orders_and_neutralise_formulas() -> None:
+def test_export_ids_are_keyed_by_a_secret_and_the_frozen_configuration_and_formulas_are_neutralised() -> None:
     spec = {"id": 1, "slug": "b", "amount": 100_000, "ballot_format": "approval", "min_selections": 0,
             "max_selections": None, "max_cost": None, "max_points_per_project": None, "max_total_points": None,
             "rule": "greedy", "rule_params": {}, "tie_break": "default",
@@ -73,10 +82,42 @@ def test_exports_use_fresh_ids_and_orders_and_neutralise_formulas() -> None:
     outcome = {"projects": [{"code": "A", "cost": 50_000, "support": 3, "status": "funded", "reason": "r"},
                             {"code": "B", "cost": 60_000, "support": 2, "status": "not-funded", "reason": "r"}]}
     data = BudgetData(spec, outcome, {"A": "=HYPERLINK(\"x\")", "B": "B"}, "d", "u", "2027", "2027", "2027", "fi",
-                      [["A"], ["A", "B"], ["A"], ["B"]] * 5, synthetic_voters(20))
-    first, second = anonymise(data), anonymise(data)
-    assert set(first.voter_ids).isdisjoint(second.voter_ids)
+                      [["A"], ["A", "B"], ["A"], ["B"]] * 5, synthetic_voters(20), config_hash="c" * 64)
+    first, again = anonymise(data, secret=b"s" * 32), anonymise(data, secret=b"s" * 32)
+    other_secret = anonymise(data, secret=b"t" * 32)
+    other_round = anonymise(replace(data, config_hash="d" * 64), secret=b"s" * 32)
+    assert list(first.voter_ids) == list(again.voter_ids) and list(first.order) == list(again.order)
+    assert len(set(first.voter_ids)) == 20 and list(first.voter_ids) == sorted(first.voter_ids)
+    assert set(first.voter_ids).isdisjoint(other_secret.voter_ids)
+    assert set(first.voter_ids).isdisjoint(other_round.voter_ids)
+    assert sorted(first.order) == list(range(20)) and list(first.order) != list(range(20))
     assert neutralise("=1+1") == "'=1+1" and neutralise("\tx") == "'\tx" and neutralise("ok") == "ok"
-    out = io.StringIO()
+    out, out_again = io.StringIO(), io.StringIO()
     write_pb(first, out)
-    assert "age;district;voting_method" in out.getvalue()
+    write_pb(again, out_again)
+    assert out.getvalue() == out_again.getvalue()
+    assert "age;voting_method;district" in out.getvalue()
+
+
+def test_turnout_reports_the_real_count_and_marks_suppressed_cells() -> None:
+    for ballots in (2, 5):
+        table = turnout_table(None, ballots, Minimums(min_cell=5))
+        assert table.to_dict("records") == [
+            {"district": "total", "age_band": "total", "voters": ballots, "suppressed": False}]
+    published = generalise(synthetic_voters(), Minimums(min_class=10))
+    table = turnout_table(published, 10_000, Minimums(min_cell=100))
+    hidden = table[table["suppressed"]]
+    assert len(hidden) >= 2 and hidden["voters"].isna().all()
+    assert (table.loc[~table["suppressed"], "voters"].notna()).all()
+    grand = table[(table["district"] == "total") & (table["age_band"] == "total")]
+    assert grand["voters"].tolist() == [10_000]
+
+
+def test_a_grand_total_under_the_minimum_is_public_and_the_cells_it_alone_complements_are_too() -> None:
+    counts = pd.DataFrame({"15-24": [1, 2]}, index=["x", "y"])
+    table = suppress_table(counts, Minimums(min_cell=5), public_total=True)
+    assert table.loc["total", "total"] == 3
+    assert table.loc["total", "15-24"] == 3  # equal to the public total, so public
+    hidden = table.to_numpy() == SUPPRESSED
+    assert hidden[:2, :].all()
+    assert not (hidden.sum(axis=0) == 1).any() and not (hidden.sum(axis=1) == 1).any()

@@ -156,7 +156,7 @@ def test_pabutools_agrees_where_the_budget_forces_a_choice(case: str) -> None:
     titles = {c: f"Hanke {c}" for c in costs}
     data = BudgetData(spec, outcome, titles, "synthetic", "Tuusula", "2027", "01.03.2027", "31.03.2027", "fi", ballots)
     out = io.StringIO(newline="")
-    write_pb(anonymise(data), out)
+    write_pb(anonymise(data, secret=b"test"), out)
     check(out.getvalue())
     selected, support = reference(out.getvalue())
     assert 0 < len(outcome["selected"]) < len(costs)
