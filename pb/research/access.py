@@ -1,8 +1,9 @@
-"""Who may export research data of a published budget."""
+"""Who may export research data of a published budget, and who may read a round's export policy."""
 
 from __future__ import annotations
 
 from pb.auth.principal import Principal
+from pb.core.errors import Forbidden
 from pb.core.models import Role
 from pb.research.errors import ExportNotAllowed
 
@@ -15,3 +16,12 @@ def ensure_may_export(principal: Principal | None, *, public_exports: bool) -> N
         return
     if principal is None or principal.role not in EXPORT_ROLES:
         raise ExportNotAllowed("research exports are for the researcher role unless the round makes them public")
+
+
+def ensure_may_read_policy(principal: Principal, *, municipality_id: int) -> None:
+    """The round's officials (and admins), who set the policy, and researchers, whose exports it governs."""
+    if principal.role in (Role.RESEARCHER, Role.ADMIN):
+        return
+    if principal.role is Role.OFFICIAL and principal.municipality_id == municipality_id:
+        return
+    raise Forbidden("the results policy is for the municipality's officials and for researchers")

@@ -16,15 +16,16 @@ from pb.audit import log as audit
 from pb.auth.principal import Principal, ensure_manages_municipality
 from pb.core.errors import InvalidInput, NotFound
 from pb.core.models import Budget, BudgetRound, Municipality, Phase, RoundPhase
-from pb.research.access import ensure_may_export
+from pb.research.access import ensure_may_export, ensure_may_read_policy
 from pb.research.anonymise import Minimums
 from pb.research.ballot_table import BallotTable
+from pb.research.errors import PolicyFrozen
 from pb.research.export_data import BudgetData, anonymise
 from pb.research.pabulib_export import write_pb
 from pb.research.table_export import write_tables
 from pb.results.counting import Selections
 from pb.results.errors import BallotSetChanged, ResultNotReady
-from pb.results.models import ResultsPolicy, ResultStatus
+from pb.results.models import BudgetResult, ResultsPolicy, ResultStatus
 from pb.results.public import published_result
 from pb.results.tally import frozen_config
 from pb.voting.models import Ballot, BoardPublication
@@ -41,14 +42,38 @@ async def policy_of(session: AsyncSession, round_id: int) -> ResultsPolicy:
     return found or ResultsPolicy(round_id=round_id, updated_at=datetime.min.replace(tzinfo=UTC))
 
 
+async def _round(session: AsyncSession, round_id: int) -> BudgetRound:
+    budget_round = await session.get(BudgetRound, round_id)
+    if budget_round is None:
+        raise NotFound("round %(round_id)s does not exist", round_id=round_id)
+    return budget_round
+
+
+async def policy_frozen(session: AsyncSession, *, round_id: int) -> bool:
+    """Whether a budget of the round is published: its exports are out, so the policy they followed stays."""
+    query = select(BudgetResult.budget_id).where(
+        BudgetResult.round_id == round_id, BudgetResult.status == ResultStatus.PUBLISHED.value).limit(1)
+    return (await session.exec(query)).first() is not None
+
+
+async def get_policy(session: AsyncSession, *, round_id: int, actor: Principal) -> tuple[ResultsPolicy, bool]:
+    """The round's export policy (the defaults until an official sets one) and whether it is frozen."""
+    budget_round = await _round(session, round_id)
+    ensure_may_read_policy(actor, municipality_id=budget_round.municipality_id)
+    return await policy_of(session, round_id), await policy_frozen(session, round_id=round_id)
+
+
 async def set_policy(
     session: AsyncSession, *, round_id: int, public_exports: bool, min_ballot_class: int, min_table_cell: int,
     actor: Principal, now: datetime,
 ) -> ResultsPolicy:
-    budget_round = await session.get(BudgetRound, round_id)
-    if budget_round is None:
-        raise NotFound("round %(round_id)s does not exist", round_id=round_id)
+    """Replace the round's export policy, every field given; refused (409) once a budget is published."""
+    budget_round = await _round(session, round_id)
     ensure_manages_municipality(actor, budget_round.municipality_id)
+    if await policy_frozen(session, round_id=round_id):
+        raise PolicyFrozen(
+            "round %(round_id)s has published results, so its results policy no longer changes: every download "
+            "of its exports follows the policy it was published with", round_id=round_id)
     policy = await session.get(ResultsPolicy, round_id) or ResultsPolicy(round_id=round_id, updated_at=now)
     policy.public_exports, policy.updated_at = public_exports, now
     policy.min_ballot_class, policy.min_table_cell = min_ballot_class, min_table_cell

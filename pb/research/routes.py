@@ -43,14 +43,21 @@ class ResultsPolicyController(Controller):
     path = "/rounds/{round_id:int}/results-policy"
     tags = ("results",)
 
+    @get("/", dependencies=AUTH, operation_id="getResultsPolicy")
+    async def read_policy(self, db_session: DbSession, round_id: FromPath[Id], principal: Caller) -> PolicyPublic:
+        """The round's export policy: who may download, the k-anonymity minimums, and whether it is frozen."""
+        policy, frozen = await exports.get_policy(db_session, round_id=round_id, actor=principal)
+        return PolicyPublic.model_validate({**policy.model_dump(), "frozen": frozen})
+
     @put("/", dependencies=AUTH, operation_id="setResultsPolicy")
     async def policy(
         self, db_session: DbSession, round_id: FromPath[Id], data: JSONBody[PolicyUpdate], principal: Caller,
         now: Now,
     ) -> PolicyPublic:
+        """Replace the whole policy (every field required); 409 once a budget of the round is published."""
         policy = await exports.set_policy(db_session, round_id=round_id, **data.model_dump(), actor=principal,
                                           now=now)
-        return PolicyPublic.model_validate(policy)
+        return PolicyPublic.model_validate({**policy.model_dump(), "frozen": False})
 
 
 class ExportController(Controller):

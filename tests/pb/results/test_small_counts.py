@@ -50,7 +50,7 @@ async def test_k_is_the_rounds_export_minimum_and_empty_budgets_need_no_acknowle
     client: httpx.AsyncClient, closed: Closed, tokens: Tokens
 ) -> None:
     policy = await client.put(f"/rounds/{closed.election.round_id}/results-policy", headers=closed.official,
-                              json={"min_ballot_class": 5})
+                              json={"public_exports": False, "min_ballot_class": 5, "min_table_cell": 5})
     assert policy.status_code == 200, policy.text
     hyryla, ranked = closed.election.budgets["hyryla"], closed.election.budgets["ranked"]
     empty = next(b for slug, b in closed.election.budgets.items() if slug not in VOTES)
