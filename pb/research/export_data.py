@@ -57,7 +57,7 @@ class BudgetData:
 
 @dataclass(frozen=True, slots=True)
 class Anonymised:
-    """One export's dataset: the ballots in a random order under random voter ids, and what may go with them."""
+    """One export's dataset: the ballots in the order of their keyed voter ids, and what may go with them."""
 
     data: BudgetData
     ballots: BallotTable
@@ -67,7 +67,7 @@ class Anonymised:
     turnout: pd.DataFrame
 
     def rows(self, start: int, stop: int) -> np.ndarray:
-        """The distinct-ballot numbers of the export's rows ``start:stop`` (in the export's random order)."""
+        """The distinct-ballot numbers of the export's rows ``start:stop`` (in voter id order)."""
         rows: np.ndarray = self.ballots.index[self.order[start:stop]]
         return rows
 
