@@ -18,26 +18,32 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from pb.rounds.frozen_config import BudgetConfig
 
 BALLOTS = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
 PROJECTS = 50
 
 
-def synthetic(n: int) -> tuple[dict[str, Any], list[list[str]], pd.DataFrame]:
+def synthetic(n: int) -> tuple[BudgetConfig, list[list[str]], pd.DataFrame]:
+    from pb.rounds.frozen_config import BudgetConfig, ProjectConfig
+
     rng = np.random.default_rng(2027)
     codes = [f"P{i:02d}" for i in range(PROJECTS)]
     popularity = rng.dirichlet(np.ones(PROJECTS) * 0.7)
     lengths = rng.integers(1, 6, size=n)
     picks = rng.choice(PROJECTS, size=(n, 5), p=popularity)
     ballots = [sorted({codes[j] for j in row[:k]}) for row, k in zip(picks.tolist(), lengths.tolist(), strict=True)]
-    spec = {"id": 1, "slug": "synthetic", "amount": 100_000_000, "ballot_format": "approval", "min_selections": 0,
-            "max_selections": 5, "max_cost": None, "max_points_per_project": None, "max_total_points": None,
-            "rule": "greedy", "rule_params": {}, "tie_break": "default",
-            "projects": [{"id": i, "code": c, "cost": 1_000_000 + 10_000 * i} for i, c in enumerate(codes)]}
+    spec = BudgetConfig(id=1, slug="synthetic", amount=100_000_000, ballot_format="approval", min_selections=0,
+                        max_selections=5, max_cost=None, max_points_per_project=None, max_total_points=None,
+                        rule="greedy", rule_params={}, tie_break="default",
+                        projects=tuple(ProjectConfig(id=i, code=c, cost=1_000_000 + 10_000 * i)
+                                       for i, c in enumerate(codes)))
     voters = pd.DataFrame({"age": rng.integers(15, 95, size=n),
                            "district": rng.choice(["Hyrylä", "Jokela", "Kellokoski", "Riihikallio"], size=n),
                            "voting_method": rng.choice(["internet", "paper"], size=n, p=[0.9, 0.1])})
@@ -50,8 +56,8 @@ def run_pb(out: Path) -> float:
     from pb.research.table_export import write_tables
 
     spec, ballots, voters = synthetic(BALLOTS)
-    outcome = {"projects": [{"code": p["code"], "cost": p["cost"], "support": 0, "status": "not-funded",
-                             "reason": "-"} for p in spec["projects"]]}
+    outcome = {"projects": [{"code": p.code, "cost": p.cost, "support": 0, "status": "not-funded",
+                             "reason": "-"} for p in spec.projects]}
     data = BudgetData(spec, outcome, {}, "synthetic", "Tuusula", "2027", "2027", "2027", "fi", ballots, voters)
     start = time.perf_counter()
     anon = anonymise(data, secret=b"benchmark-only-secret")

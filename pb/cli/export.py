@@ -70,7 +70,7 @@ def export(round_ref: str, fmt: str, out: Path) -> None:
         with click.progressbar(length=total, label=f"budget {budget_id}: reading", file=sys.stderr) as bar:
             data = await budget_data(session, budget_id=budget_id, progress=bar.update)
         anon = anonymise(data, minimums, secret=config.voter_key_master)
-        stem = str(anon.data.spec["slug"])
+        stem = anon.data.budget.slug
         with click.progressbar(length=len(anon.order), label=f"{stem} ({fmt})", file=sys.stderr) as bar:
             if fmt == "pb":
                 with (out / f"{stem}.pb").open("w", encoding="utf-8", newline="") as handle:

@@ -17,7 +17,8 @@ from pb.core.errors import InvalidInput, PhaseConflict
 from pb.core.models import PHASES, BudgetRound, Phase, PhaseTransition
 from pb.lifecycle.readiness import Missing, missing_for_voting, not_ready
 from pb.results.tally import tally_round
-from pb.rounds.config import config_hash, round_config
+from pb.rounds.config import round_config
+from pb.rounds.frozen_config import config_hash
 from pb.rounds.service import lock_round, windows_of
 from pb.voting.board import close_voting
 from pb.voting.cache import VotingCache

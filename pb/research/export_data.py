@@ -22,6 +22,7 @@ import pandas as pd
 from pb.research.anonymise import Minimums, generalise, turnout_table
 from pb.research.ballot_table import BallotTable
 from pb.results.counting import Selections
+from pb.rounds.frozen_config import BudgetConfig
 
 CHUNK = 100_000
 Progress = Callable[[int], None]
@@ -31,8 +32,8 @@ Progress = Callable[[int], None]
 class BudgetData:
     """What one budget's export is made of (no identities: the ballots come from the anonymous board)."""
 
-    spec: Mapping[str, Any]
-    """The budget's frozen configuration (pb.rounds.config)."""
+    budget: BudgetConfig
+    """The budget's frozen configuration."""
     outcome: Mapping[str, Any]
     titles: Mapping[str, str]
     description: str
@@ -52,7 +53,7 @@ class BudgetData:
         """The ballots as a compact table, over the budget's projects when given as plain selections."""
         if isinstance(self.ballots, BallotTable):
             return self.ballots
-        return BallotTable.of(self.ballots, [str(p["code"]) for p in self.spec["projects"]])
+        return BallotTable.of(self.ballots, [p.code for p in self.budget.projects])
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +83,7 @@ def anonymise(data: BudgetData, minimums: Minimums | None = None, *, secret: byt
     minimums = minimums or Minimums()
     ballots = data.ballot_table()
     n = len(ballots)
-    ids = voter_ids(export_key(secret, config_hash=data.config_hash, budget_id=int(data.spec["id"])), n)
+    ids = voter_ids(export_key(secret, config_hash=data.config_hash, budget_id=data.budget.id), n)
     order = np.argsort(ids, kind="stable")
     attributes = None
     if data.voters is not None and len(data.voters.columns):

@@ -96,14 +96,14 @@ async def budget_data(
     municipality = await session.get(Municipality, budget_round.municipality_id)
     assert municipality is not None
     config = await frozen_config(session, budget_round)
-    spec = next(b for b in config["budgets"] if int(b["id"]) == budget_id)
+    budget = config.budget(budget_id)
     voting = (await session.exec(select(RoundPhase).where(
         RoundPhase.round_id == budget_round.id, RoundPhase.phase == Phase.VOTING.value))).first()
     language = municipality.languages[0] if municipality.languages else "fi"
-    ballots = await read_ballots(session, budget_id=budget_id, codes=[str(p["code"]) for p in spec["projects"]],
+    ballots = await read_ballots(session, budget_id=budget_id, codes=[p.code for p in budget.projects],
                                  progress=progress)
     return BudgetData(
-        spec=spec, outcome=view.result.outcome,
+        budget=budget, outcome=view.result.outcome,
         titles={code: t.get(language) or next(iter(t.values()), "") for code, t in view.titles.items()},
         description=f"{budget_round.name.get('en') or budget_round.slug}: {view.budget.slug}",
         unit=municipality.name.get("en") or municipality.slug, instance=str(budget_round.year),

@@ -45,9 +45,9 @@ def ordinal_points(data: BudgetData) -> int:
     """
     recorded = (data.outcome.get("parameters") or {}).get("ordinal_points")
     if recorded is None:
-        recorded = (data.spec.get("rule_params") or {}).get("ordinal_points")
+        recorded = data.budget.rule_params.get("ordinal_points")
     if recorded is None:
-        recorded = data.spec.get("max_selections")
+        recorded = data.budget.max_selections
     if recorded is None:
         recorded = max((len(s) for s in data.ballot_table().distinct), default=0)
     return int(recorded)
@@ -57,7 +57,7 @@ def projects_frame(data: BudgetData, ballots: BallotTable | None = None) -> pd.D
     """PROJECTS: approval and knapsack with votes, cumulative with its score (points); ranked ballots with the
     number of ballots naming the project (votes) and pb's positional score (score), which the ``points`` column
     of VOTES adds up to."""
-    kind = VOTE_TYPES[data.spec["ballot_format"]]
+    kind = VOTE_TYPES[data.budget.ballot_format]
     named = (ballots if ballots is not None else data.ballot_table()).ballots_per_project() if kind == "ordinal" else {}
     rows = []
     for p in data.outcome["projects"]:
@@ -76,18 +76,18 @@ def _whole(value: Any) -> int:
 
 def pabulib_meta(data: BudgetData, count: int) -> dict[str, str]:
     """META, keys in the Pabulib format's order."""
-    rule = data.spec["rule"]
+    rule = data.budget.rule
     if rule == "equal-shares":
-        completion = (data.spec["rule_params"] or {}).get("completion", "add1")
+        completion = data.budget.rule_params.get("completion", "add1")
         name = {"add1": "equalshares/add1", "none": "equalshares"}.get(completion, "unknown")
     else:
         name = PABULIB_RULES.get(rule, "unknown")
     meta = {
         "description": data.description, "country": "Finland", "unit": data.unit, "instance": data.instance,
-        "num_projects": str(len(data.spec["projects"])), "num_votes": str(count),
-        "budget": f"{int(data.spec['amount']) / 100:.2f}".removesuffix(".00"), "rule": name,
+        "num_projects": str(len(data.budget.projects)), "num_votes": str(count),
+        "budget": f"{data.budget.amount / 100:.2f}".removesuffix(".00"), "rule": name,
         "date_begin": data.date_begin, "date_end": data.date_end, "language": data.language, "currency": "EUR",
-        **format_meta(data.spec), "comment": _comment(data),
+        **format_meta(data.budget), "comment": _comment(data),
     }
     if meta["vote_type"] == "ordinal":
         meta["max_points"] = str(ordinal_points(data))
@@ -97,11 +97,11 @@ def pabulib_meta(data: BudgetData, count: int) -> dict[str, str]:
 def _comment(data: BudgetData) -> str:
     """How pb counted, in words, for what Pabulib has no key: the rule's parameters, tie-break and lot seed."""
     outcome: Mapping[str, Any] = data.outcome
-    given = sorted((data.spec.get("rule_params") or {}).items())
+    given = sorted(data.budget.rule_params.items())
     params = ", ".join(f"{name}={value}" for name, value in given) or "none"
-    text = (f"#1: Tallied by pb with rule {data.spec['rule']} (parameters: {params}), "
-            f"tie-break {outcome.get('tie_break', data.spec['tie_break'])}, lot seed {outcome.get('seed')}.")
-    if VOTE_TYPES[data.spec["ballot_format"]] == "ordinal":
+    text = (f"#1: Tallied by pb with rule {data.budget.rule} (parameters: {params}), "
+            f"tie-break {outcome.get('tie_break', data.budget.tie_break)}, lot seed {outcome.get('seed')}.")
+    if VOTE_TYPES[data.budget.ballot_format] == "ordinal":
         text += (f" A ranked ballot gives its first choice {ordinal_points(data)} points and each later choice "
                  "one point fewer (never below 0), as its points column shows.")
     return text
@@ -110,7 +110,7 @@ def _comment(data: BudgetData) -> str:
 def _strings(anon: Anonymised) -> tuple[list[str], list[str]]:
     """Each distinct ballot's VOTES ``vote`` and ``points`` cells: points best first (ties by project id);
     ranked ballots in rank order with the points each rank was worth."""
-    ordinal = VOTE_TYPES[anon.data.spec["ballot_format"]] == "ordinal"
+    ordinal = VOTE_TYPES[anon.data.budget.ballot_format] == "ordinal"
     k = ordinal_points(anon.data) if ordinal else 0
     votes, points = [], []
     for s in anon.ballots.distinct:
@@ -135,7 +135,7 @@ def _votes_chunk(anon: Anonymised, start: int, stop: int, cells: tuple[list[str]
     rows = anon.rows(start, stop)
     frame = pd.DataFrame({"voter_id": anon.voter_ids[start:stop]})
     frame["vote"] = _categorical(rows, cells[0])
-    if VOTE_TYPES[anon.data.spec["ballot_format"]] in ("cumulative", "ordinal"):
+    if VOTE_TYPES[anon.data.budget.ballot_format] in ("cumulative", "ordinal"):
         frame["points"] = _categorical(rows, cells[1])
     if anon.attributes is not None:
         for column in ATTRIBUTES:

@@ -48,7 +48,7 @@ def ballots_long(
     anon: Anonymised, start: int, stop: int, layout: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 ) -> pd.DataFrame:
     """One row per (voter, project): rank (ranked ballots) or points (cumulative), with the voter attributes."""
-    ranked = anon.data.spec["ballot_format"] == "ranked"
+    ranked = anon.data.budget.ballot_format == "ranked"
     offsets, items, values = layout or anon.ballots.layout()
     rows = anon.rows(start, stop)
     lengths = offsets[rows + 1] - offsets[rows]
@@ -56,7 +56,7 @@ def ballots_long(
     firsts = np.repeat(offsets[rows], lengths)
     within = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     positions = firsts + within
-    value = values[positions] if (ranked or VOTE_TYPES[anon.data.spec["ballot_format"]] == "cumulative") else (
+    value = values[positions] if (ranked or VOTE_TYPES[anon.data.budget.ballot_format] == "cumulative") else (
         np.ones(total, dtype=np.int32))
     frame = pd.DataFrame({
         "voter_id": np.repeat(anon.voter_ids[start:stop], lengths),

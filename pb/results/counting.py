@@ -1,6 +1,6 @@
 """Turning a frozen budget configuration and its canonical ballots into a ballots/ tally, and back into JSON.
 
-Pure functions on plain data (the frozen configuration of pb.rounds.config and the board's selections), so
+Pure functions on plain data (a budget's frozen configuration, pb.rounds.frozen_config, and the board's selections), so
 that the service, ``pb verify`` and the exports count in exactly the same way. Money is tallied in euros
 (exact fractions of the stored cents), so that equal shares' "add one currency unit" means one euro, as on
 equalshares.net, Pabulib and in pabutools.
@@ -21,6 +21,7 @@ from ballots.profile import Ballot, Profile, VoteType
 from ballots.reasons import reason_to_json
 from ballots.results import how_close_to_json
 from ballots.rules import tally
+from pb.rounds.frozen_config import BudgetConfig
 
 VOTE_TYPES: dict[str, VoteType] = {
     "approval": "approval", "knapsack": "approval", "cumulative": "cumulative", "ranked": "ordinal",
@@ -40,20 +41,20 @@ def cents(amount: Fraction) -> int:
     return int(value)
 
 
-def format_meta(spec: Mapping[str, Any]) -> dict[str, str]:
+def format_meta(budget: BudgetConfig) -> dict[str, str]:
     """The budget's ballot limits as Pabulib META keys (which ballots/ also reads)."""
-    kind = spec["ballot_format"]
-    meta = {"vote_type": VOTE_TYPES[kind], "min_length": str(int(spec["min_selections"] or 0))}
-    if spec["max_selections"] is not None:
-        meta["max_length"] = str(int(spec["max_selections"]))
-    if kind == "knapsack" and spec["max_cost"] is not None:
-        meta["max_sum_cost"] = _decimal(euros(int(spec["max_cost"])))
+    kind = budget.ballot_format
+    meta = {"vote_type": VOTE_TYPES[kind], "min_length": str(budget.min_selections)}
+    if budget.max_selections is not None:
+        meta["max_length"] = str(budget.max_selections)
+    if kind == "knapsack" and budget.max_cost is not None:
+        meta["max_sum_cost"] = _decimal(euros(budget.max_cost))
     if kind == "cumulative":
         meta["min_points"] = "1"
-        if spec["max_points_per_project"] is not None:
-            meta["max_points"] = str(int(spec["max_points_per_project"]))
-        if spec["max_total_points"] is not None:
-            meta["max_sum_points"] = str(int(spec["max_total_points"]))
+        if budget.max_points_per_project is not None:
+            meta["max_points"] = str(budget.max_points_per_project)
+        if budget.max_total_points is not None:
+            meta["max_sum_points"] = str(budget.max_total_points)
     return meta
 
 
@@ -61,10 +62,10 @@ def _decimal(amount: Fraction) -> str:
     return f"{cents(amount) / 100:.2f}" if amount.denominator != 1 else str(amount.numerator)
 
 
-def instance_of(spec: Mapping[str, Any]) -> Instance:
+def instance_of(budget: BudgetConfig) -> Instance:
     """The budget of a frozen configuration as a ballots/ instance; project ids are the public codes."""
-    projects = tuple(Project(str(p["code"]), euros(int(p["cost"]))) for p in spec["projects"])
-    return Instance(euros(int(spec["amount"])), projects, meta=format_meta(spec))
+    projects = tuple(Project(p.code, euros(p.cost)) for p in budget.projects)
+    return Instance(euros(budget.amount), projects, meta=format_meta(budget))
 
 
 def ballot_of(selections: Selections, *, voter_id: str = "", metadata: Mapping[str, str] | None = None) -> Ballot:
@@ -74,8 +75,8 @@ def ballot_of(selections: Selections, *, voter_id: str = "", metadata: Mapping[s
     return Ballot(tuple(selections), (), voter_id, metadata or {})
 
 
-def profile_of(spec: Mapping[str, Any], ballots: Iterable[Selections]) -> Profile:
-    return Profile(VOTE_TYPES[spec["ballot_format"]], tuple(ballot_of(s) for s in ballots))
+def profile_of(budget: BudgetConfig, ballots: Iterable[Selections]) -> Profile:
+    return Profile(VOTE_TYPES[budget.ballot_format], tuple(ballot_of(s) for s in ballots))
 
 
 def seed_for(config_hash: str, budget_id: int) -> int:
@@ -83,11 +84,11 @@ def seed_for(config_hash: str, budget_id: int) -> int:
     return int(hashlib.sha256(f"pb-lot:{config_hash}:{budget_id}".encode()).hexdigest()[:12], 16)
 
 
-def count(spec: Mapping[str, Any], ballots: Sequence[Selections], *, seed: int) -> Outcome:
+def count(budget: BudgetConfig, ballots: Sequence[Selections], *, seed: int) -> Outcome:
     """Apply the budget's rule with its parameters and tie-break to the ballots."""
-    params = {str(k): v for k, v in (spec["rule_params"] or {}).items()}
+    params = {str(k): v for k, v in budget.rule_params.items()}
     return tally(
-        instance_of(spec), profile_of(spec, ballots), rule=spec["rule"], tie_break=spec["tie_break"], seed=seed,
+        instance_of(budget), profile_of(budget, ballots), rule=budget.rule, tie_break=budget.tie_break, seed=seed,
         compat=COMPAT, **params,
     )
 
@@ -98,21 +99,21 @@ Phragmén answer it by re-running the rule many times (minutes on a city: Łód�
 tally runs while an official waits. Reasons and figures are kept either way."""
 
 
-def closeness_affordable(spec: Mapping[str, Any], ballot_count: int) -> bool:
+def closeness_affordable(budget: BudgetConfig, ballot_count: int) -> bool:
     """Whether the tally computes how close each project came (always for the greedy family, which is cheap)."""
-    if str(spec["rule"]).startswith("greedy"):
+    if budget.rule.startswith("greedy"):
         return True
-    return ballot_count * len(spec["projects"]) <= HOW_CLOSE_WORK_LIMIT
+    return ballot_count * len(budget.projects) <= HOW_CLOSE_WORK_LIMIT
 
 
 def closeness(
-    spec: Mapping[str, Any], ballots: Sequence[Selections], outcome: Outcome, *, seed: int
+    budget: BudgetConfig, ballots: Sequence[Selections], outcome: Outcome, *, seed: int
 ) -> dict[str, HowClose]:
     """How close each project came under the budget's rule, all else unchanged (``ballots.closeness``)."""
-    params = {str(k): v for k, v in (spec["rule_params"] or {}).items() if v is not None}
+    params = {str(k): v for k, v in budget.rule_params.items() if v is not None}
     return how_close(
-        instance_of(spec), profile_of(spec, ballots), rule=spec["rule"], selected=outcome.selected,
-        tie_break=spec["tie_break"], seed=seed, compat=COMPAT, **params,
+        instance_of(budget), profile_of(budget, ballots), rule=budget.rule, selected=outcome.selected,
+        tie_break=budget.tie_break, seed=seed, compat=COMPAT, **params,
     )
 
 
@@ -129,12 +130,12 @@ def jsonable(value: Any) -> Any:
 
 
 def outcome_json(
-    outcome: Outcome, spec: Mapping[str, Any], close: Mapping[str, HowClose] | None = None
+    outcome: Outcome, budget: BudgetConfig, close: Mapping[str, HowClose] | None = None
 ) -> dict[str, Any]:
     """The stored and published form of an outcome; money in cents, every project with its reason code and
     figures (in euros, exact) and, when ``close`` is given, its how-close figures, so that a published
     result can be explained in any language without tallying again."""
-    costs = {str(p["code"]): int(p["cost"]) for p in spec["projects"]}
+    costs = {p.code: p.cost for p in budget.projects}
     return {
         "rule": outcome.rule,
         "parameters": jsonable(outcome.parameters),

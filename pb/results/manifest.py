@@ -20,6 +20,7 @@ from pb.results.errors import ResultsNotPublished
 from pb.results.models import BudgetResult, ResultStatus
 from pb.results.signing import jwks, manifest_key, sign_detached
 from pb.results.tally import frozen_config, results_of_round
+from pb.rounds.frozen_config import RoundConfig
 
 FORMAT = "pb-result-manifest/1"
 KEYS_PATH = "/.well-known/pb-keys.json"
@@ -39,7 +40,7 @@ async def round_manifest(
     results = list(await results_of_round(session, round_id=round_id))
     config = await frozen_config(session, budget_round)
     unpublished = sorted(
-        {int(b["id"]) for b in config["budgets"]}
+        {b.id for b in config.budgets}
         - {r.budget_id for r in results if r.status == ResultStatus.PUBLISHED.value}
     )
     if unpublished:
@@ -61,10 +62,9 @@ async def published_keys(session: AsyncSession, *, settings: Settings) -> dict[s
 
 
 def build(
-    budget_round: BudgetRound, municipality: Municipality, config: dict[str, Any], results: list[BudgetResult],
+    budget_round: BudgetRound, municipality: Municipality, config: RoundConfig, results: list[BudgetResult],
     *, issuer: str, kid: str,
 ) -> dict[str, Any]:
-    specs = {int(b["id"]): b for b in config["budgets"]}
     published = max(r.published_at for r in results if r.published_at is not None)
     return {
         "format": FORMAT,
@@ -77,12 +77,12 @@ def build(
         "round": {"id": budget_round.id, "slug": budget_round.slug, "year": budget_round.year,
                   "name": budget_round.name},
         "config_hash": budget_round.config_hash,
-        "config": config,
+        "config": config.to_json(),
         "published_at": published.isoformat(),
         "budgets": [
             {
                 "budget_id": r.budget_id,
-                "slug": specs[r.budget_id]["slug"],
+                "slug": config.budget(r.budget_id).slug,
                 "rule": r.rule,
                 "parameters": r.parameters,
                 "tie_break": r.tie_break,

@@ -22,7 +22,8 @@ from pb.core.models import Budget, BudgetRound, Phase
 from pb.results.counting import Selections, closeness, closeness_affordable, count, outcome_json, seed_for
 from pb.results.errors import BallotSetChanged, ResultNotReady, ResultPublished, SmallCountNotAcknowledged
 from pb.results.models import BudgetResult, ResultsPolicy, ResultStatus
-from pb.rounds.config import config_hash, round_config
+from pb.rounds.config import round_config
+from pb.rounds.frozen_config import BudgetConfig, RoundConfig, config_hash
 from pb.voting.errors import ConfigDrift
 from pb.voting.models import Ballot, BoardPublication
 from pb.voting.receipts import canonical_ballot, set_hash, stored_selections
@@ -75,7 +76,8 @@ async def ballot_set(session: AsyncSession, *, budget_id: int) -> BallotSet:
     return found
 
 
-async def frozen_config(session: AsyncSession, budget_round: BudgetRound) -> dict[str, Any]:
+async def frozen_config(session: AsyncSession, budget_round: BudgetRound) -> RoundConfig:
+    """The round's configuration as read now; ConfigDrift unless it is what was frozen when voting opened."""
     config = await round_config(session, budget_round)
     if budget_round.config_hash is None or config_hash(config) != budget_round.config_hash:
         raise ConfigDrift("the round's configuration no longer matches what was frozen when voting opened")
@@ -87,9 +89,7 @@ async def tally_round(
 ) -> list[BudgetResult]:
     """Tally every budget of the round (draft results); published or confirmed results are only re-checked."""
     config = await frozen_config(session, budget_round)
-    results = [
-        await _tally_budget(session, budget_round, spec, now) for spec in config["budgets"]
-    ]
+    results = [await _tally_budget(session, budget_round, budget, now) for budget in config.budgets]
     await audit.record(
         session, actor=actor, action="results.tally", target=f"round:{budget_round.id}", now=now,
         details={
@@ -104,15 +104,15 @@ async def tally_round(
 
 
 async def _tally_budget(
-    session: AsyncSession, budget_round: BudgetRound, spec: dict[str, Any], now: datetime
+    session: AsyncSession, budget_round: BudgetRound, budget: BudgetConfig, now: datetime
 ) -> BudgetResult:
-    budget_id = int(spec["id"])
+    budget_id = budget.id
     ballots = await ballot_set(session, budget_id=budget_id)
     seed = seed_for(budget_round.config_hash or "", budget_id)
-    counted = count(spec, ballots.selections, seed=seed)
-    close = (closeness(spec, ballots.selections, counted, seed=seed)
-             if closeness_affordable(spec, len(ballots.selections)) else None)
-    outcome = outcome_json(counted, spec, close)
+    counted = count(budget, ballots.selections, seed=seed)
+    close = (closeness(budget, ballots.selections, counted, seed=seed)
+             if closeness_affordable(budget, len(ballots.selections)) else None)
+    outcome = outcome_json(counted, budget, close)
     existing = await session.get(BudgetResult, budget_id)
     if existing is not None and existing.status != ResultStatus.DRAFT.value:
         if existing.outcome != outcome or existing.ballot_set_hash != ballots.hash:
@@ -121,8 +121,8 @@ async def _tally_budget(
                 budget_id=budget_id, state=existing.status,
             )
         return existing
-    values = {
-        "rule": spec["rule"], "parameters": dict(spec["rule_params"]), "tie_break": spec["tie_break"], "seed": seed,
+    values: dict[str, Any] = {
+        "rule": budget.rule, "parameters": dict(budget.rule_params), "tie_break": budget.tie_break, "seed": seed,
         "config_hash": budget_round.config_hash or "", "ballot_count": len(ballots.entries),
         "ballot_set_hash": ballots.hash, "pb_version": __version__, "outcome": outcome, "tallied_at": now,
     }

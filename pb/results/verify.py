@@ -17,6 +17,7 @@ import jwt
 
 from ballots.rules import RuleError
 from pb.results.counting import Selections, canonical_json, count, outcome_json
+from pb.rounds.frozen_config import BudgetConfig, RoundConfig
 
 ALGORITHMS = ("EdDSA", "ES256")
 
@@ -85,17 +86,21 @@ def _canonical(selections: Any) -> Selections:
 
 
 def check(document: Mapping[str, Any], boards: Sequence[Mapping[str, Any]], keys: Mapping[str, Any]) -> list[str]:
-    """Every way the manifest, the ballots and a re-tally disagree; empty when all of it holds."""
+    """Every way the manifest, the ballots and a re-tally disagree; empty when all of it holds.
+
+    The configuration's hash is recomputed over the manifest's own JSON, as signed; a configuration that is not
+    one pb writes is a ConfigShapeError (a ValueError naming the field), not a mismatch.
+    """
     problems = check_signature(document, keys)
     manifest = document.get("manifest") or {}
-    config = manifest.get("config") or {}
-    recomputed = hashlib.sha256(canonical_json(config)).hexdigest()
+    raw = manifest.get("config") or {}
+    recomputed = hashlib.sha256(canonical_json(raw)).hexdigest()
     if recomputed != manifest.get("config_hash"):
         problems.append(
             f"configuration: hash recomputed from the manifest's configuration is {recomputed}, "
             f"the manifest says {manifest.get('config_hash')}"
         )
-    specs = {int(b["id"]): b for b in config.get("budgets", [])}
+    specs = {b.id: b for b in RoundConfig.from_json(raw).budgets}
     by_budget = {int(b["budget_id"]): b for b in boards}
     for entry in manifest.get("budgets", []):
         budget_id = int(entry["budget_id"])
@@ -106,16 +111,16 @@ def check(document: Mapping[str, Any], boards: Sequence[Mapping[str, Any]], keys
         problems += _check_costs(entry, spec)
         board = by_budget.get(budget_id)
         if board is None:
-            problems.append(f"budget {budget_id} ({spec['slug']}): no ballot set for it in the ballots file")
+            problems.append(f"budget {budget_id} ({spec.slug}): no ballot set for it in the ballots file")
             continue
         problems += _check_budget(entry, spec, board, str(manifest.get("config_hash")))
     return problems
 
 
-def _check_costs(entry: Mapping[str, Any], spec: Mapping[str, Any]) -> list[str]:
-    official = {str(p["code"]): int(p["cost"]) for p in spec["projects"]}
+def _check_costs(entry: Mapping[str, Any], spec: BudgetConfig) -> list[str]:
+    official = {p.code: p.cost for p in spec.projects}
     return [
-        f"budget {entry['budget_id']} ({spec['slug']}) project {p['code']}: cost {p['cost']} in the outcome, "
+        f"budget {entry['budget_id']} ({spec.slug}) project {p['code']}: cost {p['cost']} in the outcome, "
         f"{official.get(p['code'])} in the frozen configuration"
         for p in entry["outcome"]["projects"]
         if official.get(p["code"]) != p["cost"]
@@ -123,9 +128,9 @@ def _check_costs(entry: Mapping[str, Any], spec: Mapping[str, Any]) -> list[str]
 
 
 def _check_budget(
-    entry: Mapping[str, Any], spec: Mapping[str, Any], board: Mapping[str, Any], config_hash: str
+    entry: Mapping[str, Any], spec: BudgetConfig, board: Mapping[str, Any], config_hash: str
 ) -> list[str]:
-    name = f"budget {entry['budget_id']} ({spec['slug']})"
+    name = f"budget {entry['budget_id']} ({spec.slug})"
     entries = [(str(b["receipt"]), _canonical(b["selections"])) for b in board.get("ballots", [])]
     problems: list[str] = []
     if len(entries) != entry["ballot_count"]:

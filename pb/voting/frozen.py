@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
-from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from ballots.formats import BallotFormat as Format
 from ballots.instance import Instance, Project
 from pb.core.models import BallotFormat, BudgetRound
-from pb.rounds.config import config_hash, round_config
+from pb.rounds.config import round_config
+from pb.rounds.frozen_config import BudgetConfig, RoundConfig, config_hash
 from pb.voting.errors import ConfigDrift
 
 
@@ -54,46 +54,44 @@ async def load_frozen_round(session: AsyncSession, round_id: int, frozen_hash: s
     return compile_round(config, frozen_hash)
 
 
-def compile_round(config: dict[str, Any], frozen_hash: str) -> FrozenRound:
-    spec = config["round"]
-    ends_at = spec["voting_ends_at"]
+def compile_round(config: RoundConfig, frozen_hash: str) -> FrozenRound:
+    """The casts' fast-path form of a frozen configuration (``frozen_hash`` is its hash)."""
     return FrozenRound(
-        round_id=int(spec["id"]),
+        round_id=config.id,
         config_hash=frozen_hash,
-        residence_required=bool(spec["residence_required"]),
-        allow_revoting=bool(spec["allow_revoting"]),
-        voting_ends_at=datetime.fromisoformat(ends_at) if ends_at else None,
-        budgets={int(b["id"]): _budget(b, round_min_age=int(spec["min_age"])) for b in config["budgets"]},
+        residence_required=config.residence_required,
+        allow_revoting=config.allow_revoting,
+        voting_ends_at=config.voting_ends_at,
+        budgets={b.id: _budget(b, round_min_age=config.min_age) for b in config.budgets},
     )
 
 
-def _budget(spec: dict[str, Any], *, round_min_age: int) -> FrozenBudget:
-    kind = BallotFormat(spec["ballot_format"])
-    projects = tuple(Project(str(p["code"]), Fraction(int(p["cost"]))) for p in spec["projects"])
-    area = spec["area"]
+def _budget(budget: BudgetConfig, *, round_min_age: int) -> FrozenBudget:
+    kind = BallotFormat(budget.ballot_format)
+    projects = tuple(Project(p.code, Fraction(p.cost)) for p in budget.projects)
     return FrozenBudget(
-        id=int(spec["id"]),
+        id=budget.id,
         kind=kind,
-        instance=Instance(Fraction(int(spec["amount"])), projects),
-        format=ballot_format(kind, spec),
-        min_age=round_min_age if spec["min_age"] is None else int(spec["min_age"]),
-        postal_codes=frozenset(area["postal_codes"]) if area is not None else None,
+        instance=Instance(Fraction(budget.amount), projects),
+        format=ballot_format(kind, budget),
+        min_age=round_min_age if budget.min_age is None else budget.min_age,
+        postal_codes=frozenset(budget.area.postal_codes) if budget.area is not None else None,
     )
 
 
-def ballot_format(kind: BallotFormat, spec: dict[str, Any]) -> Format:
+def ballot_format(kind: BallotFormat, budget: BudgetConfig) -> Format:
     """The ballots/ format of a budget's frozen limits."""
-    low, high = int(spec["min_selections"]), spec["max_selections"]
+    low, high = budget.min_selections, budget.max_selections
     if kind is BallotFormat.CUMULATIVE:
         return Format(
             "cumulative",
             low,
             high,
             min_points=1,
-            max_points=spec["max_points_per_project"],
-            max_sum_points=spec["max_total_points"],
+            max_points=budget.max_points_per_project,
+            max_sum_points=budget.max_total_points,
         )
     if kind is BallotFormat.RANKED:
         return Format("ordinal", low, high)
-    cap = spec["max_cost"] if kind is BallotFormat.KNAPSACK else None
-    return Format("approval", low, high, max_sum_cost=Fraction(int(cap)) if cap is not None else None)
+    cap = budget.max_cost if kind is BallotFormat.KNAPSACK else None
+    return Format("approval", low, high, max_sum_cost=Fraction(cap) if cap is not None else None)

@@ -20,6 +20,7 @@ from pb.research.anonymise import (
 from pb.research.export_data import BudgetData, anonymise
 from pb.research.pabulib_export import write_pb
 from pb.research.table_export import neutralise
+from pb.rounds.frozen_config import BudgetConfig, ProjectConfig
 
 DISTRICTS = ["Hyrylä", "Jokela", "Kellokoski", "Riihikallio", "Lahela", "Tiny"]
 
@@ -75,10 +76,11 @@ def test_secondary_suppression_on_a_small_table() -> None:
 
 
 def test_export_ids_are_keyed_by_a_secret_and_the_frozen_configuration_and_formulas_are_neutralised() -> None:
-    spec = {"id": 1, "slug": "b", "amount": 100_000, "ballot_format": "approval", "min_selections": 0,
-            "max_selections": None, "max_cost": None, "max_points_per_project": None, "max_total_points": None,
-            "rule": "greedy", "rule_params": {}, "tie_break": "default",
-            "projects": [{"id": 1, "code": "A", "cost": 50_000}, {"id": 2, "code": "B", "cost": 60_000}]}
+    spec = BudgetConfig(id=1, slug="b", amount=100_000, ballot_format="approval", min_selections=0,
+                        max_selections=None, max_cost=None, max_points_per_project=None, max_total_points=None,
+                        rule="greedy", rule_params={}, tie_break="default",
+                        projects=(ProjectConfig(id=1, code="A", cost=50_000),
+                                  ProjectConfig(id=2, code="B", cost=60_000)))
     outcome = {"projects": [{"code": "A", "cost": 50_000, "support": 3, "status": "funded", "reason": "r"},
                             {"code": "B", "cost": 60_000, "support": 2, "status": "not-funded", "reason": "r"}]}
     data = BudgetData(spec, outcome, {"A": "=HYPERLINK(\"x\")", "B": "B"}, "d", "u", "2027", "2027", "2027", "fi",

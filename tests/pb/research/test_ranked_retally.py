@@ -15,6 +15,7 @@ from pb.core.models import Role
 from pb.research.export_data import BudgetData, anonymise
 from pb.research.pabulib_export import write_pb
 from pb.results.counting import count, outcome_json
+from pb.rounds.frozen_config import BudgetConfig, ProjectConfig
 from tests.conftest import Tokens
 from tests.pb.results.conftest import Closed, publish_all
 
@@ -60,12 +61,12 @@ def test_a_first_choice_worth_more_than_the_number_of_choices_is_recorded_and_re
     # 4 projects (A 1000, B 1200, C 600, D 2000 euros), 2500 euros, at most 3 choices but 5 points for a first
     # choice: B, third on six ballots, then beats A, first on three (18 points to 15; with 3 points, 6 to 9).
     costs = {"A": 100_000, "B": 120_000, "C": 60_000, "D": 200_000}
-    spec: dict[str, Any] = {
-        "id": 1, "slug": "ranked", "amount": 250_000, "ballot_format": "ranked", "min_selections": 1,
-        "max_selections": 3, "max_cost": None, "max_points_per_project": None, "max_total_points": None,
-        "rule": "greedy", "rule_params": {"ordinal_points": 5}, "tie_break": "default",
-        "projects": [{"id": i, "code": c, "cost": cost} for i, (c, cost) in enumerate(costs.items())],
-    }
+    spec = BudgetConfig(
+        id=1, slug="ranked", amount=250_000, ballot_format="ranked", min_selections=1,
+        max_selections=3, max_cost=None, max_points_per_project=None, max_total_points=None,
+        rule="greedy", rule_params={"ordinal_points": 5}, tie_break="default",
+        projects=tuple(ProjectConfig(id=i, code=c, cost=cost) for i, (c, cost) in enumerate(costs.items())),
+    )
     ballots: list[Any] = [["A"]] * 3 + [["C", "D", "B"]] * 6
     outcome = outcome_json(count(spec, ballots, seed=1), spec)
     assert outcome["ties"] == [] and sorted(outcome["selected"]) == ["B", "C"]

@@ -18,6 +18,7 @@ from pb.i18n.locales import BABEL_LOCALES, LOCALES
 from pb.i18n.translator import translator
 from pb.results.counting import closeness_affordable
 from pb.results.explanations import currency, euros, how_close_sentences, reason_sentence
+from pb.rounds.frozen_config import BudgetConfig, ProjectConfig
 from tests.pb.results.conftest import Closed, publish_all
 
 M = Fraction
@@ -137,9 +138,12 @@ async def test_published_results_explain_every_project_in_the_asked_language(
 
 
 def test_how_close_is_left_out_of_a_city_sized_tally_except_for_greedy_rules() -> None:
-    projects = [{"code": str(n), "cost": 100} for n in range(160)]
+    projects = tuple(ProjectConfig(id=n, code=str(n), cost=100) for n in range(160))
 
-    assert not closeness_affordable({"rule": "equal-shares", "projects": projects}, 90_494)
-    assert not closeness_affordable({"rule": "phragmen", "projects": projects}, 90_494)
-    assert closeness_affordable({"rule": "greedy", "projects": projects}, 90_494)
-    assert closeness_affordable({"rule": "equal-shares", "projects": projects}, 2_000)
+    def budget(rule: str) -> BudgetConfig:
+        return BudgetConfig(id=1, slug="city", amount=10_000, ballot_format="approval", rule=rule, projects=projects)
+
+    assert not closeness_affordable(budget("equal-shares"), 90_494)
+    assert not closeness_affordable(budget("phragmen"), 90_494)
+    assert closeness_affordable(budget("greedy"), 90_494)
+    assert closeness_affordable(budget("equal-shares"), 2_000)

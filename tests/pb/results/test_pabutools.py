@@ -37,6 +37,7 @@ from pb.core.models import Role
 from pb.research.export_data import BudgetData, anonymise
 from pb.research.pabulib_export import write_pb
 from pb.results.counting import count, outcome_json
+from pb.rounds.frozen_config import BudgetConfig, ProjectConfig
 from tests.conftest import Tokens
 from tests.pb.results.conftest import Closed, publish_all
 
@@ -145,12 +146,14 @@ SYNTHETIC: dict[str, tuple[str, dict[str, Any], list[Any]]] = {
 def test_pabutools_agrees_where_the_budget_forces_a_choice(case: str) -> None:
     rule, limits, ballots = SYNTHETIC[case]
     costs = {"A": 100_000, "B": 120_000, "C": 60_000, "D": 200_000}
-    spec: dict[str, Any] = {
-        "id": 1, "slug": "synthetic", "amount": 250_000, "min_selections": 0, "max_selections": None,
-        "max_cost": None, "max_points_per_project": None, "max_total_points": None, "rule": rule,
-        "rule_params": {}, "tie_break": "default",
-        "projects": [{"id": i, "code": c, "cost": cost} for i, (c, cost) in enumerate(costs.items())], **limits,
+    fields: dict[str, Any] = {
+        "min_selections": 0, "max_selections": None, "max_cost": None, "max_points_per_project": None,
+        "max_total_points": None, "rule_params": {}, "tie_break": "default", **limits,
     }
+    spec = BudgetConfig(
+        id=1, slug="synthetic", amount=250_000, rule=rule,
+        projects=tuple(ProjectConfig(id=i, code=c, cost=cost) for i, (c, cost) in enumerate(costs.items())), **fields,
+    )
     outcome = outcome_json(count(spec, ballots, seed=1), spec)
     assert outcome["ties"] == []  # a tie would be broken differently by pabutools (see the module docstring)
     titles = {c: f"Hanke {c}" for c in costs}

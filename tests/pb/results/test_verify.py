@@ -110,6 +110,18 @@ def test_an_unreadable_manifest_is_one_line_naming_the_file_with_status_2(
     assert line.endswith(f"{tmp_path / 'manifest.json'}: {wrong}")
 
 
+def test_a_manifest_whose_configuration_pb_never_writes_is_one_line_naming_the_field_with_status_2(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "keys.json").write_text('{"keys": []}', encoding="utf-8")
+
+    status, line = _verify_files(tmp_path, SHAPED, b"[]", str(tmp_path / "keys.json"))
+
+    assert status == 2
+    assert line.endswith(f"{tmp_path / 'manifest.json'}: not a result manifest pb can check "
+                         "(ConfigShapeError: config: missing round, budgets)")
+
+
 @pytest.mark.parametrize(("key_url", "wrong"), [
     ("http://127.0.0.1:9/keys.json", "cannot be fetched"),
     ("http://no-such-host.invalid/keys.json", "cannot be fetched"),

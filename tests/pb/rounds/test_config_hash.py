@@ -1,14 +1,19 @@
-"""The frozen configuration's hash is pinned: rounds frozen and manifests signed before any change must still verify."""
+"""The frozen configuration in its typed form: its hash is pinned (rounds frozen and manifests signed before the
+configuration was typed must still verify), and a configuration read back is exactly what pb wrote."""
 
 from __future__ import annotations
 
+import copy
+from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pb.core.db import create_sessionmaker
 from pb.core.models import BudgetRound
-from pb.rounds.config import config_hash, round_config
+from pb.rounds.config import round_config
+from pb.rounds.frozen_config import BudgetConfig, ConfigShapeError, ProjectConfig, RoundConfig, config_hash
 from tests.conftest import Clock
 from tests.factories import DemoWorld
 from tests.pb.voting.election import open_voting
@@ -40,8 +45,65 @@ KNOWN_HASH = "9875f4daa757200e71a4e0ebf5898400953cab4a2a2a0703feb51c22426fad27"
 """``KNOWN``'s hash as pb computed it before the configuration was typed."""
 
 
-def test_a_known_configuration_hashes_as_before() -> None:
-    assert config_hash(KNOWN) == KNOWN_HASH
+def test_a_known_configuration_read_back_hashes_as_before_and_writes_the_same_json() -> None:
+    config = RoundConfig.from_json(copy.deepcopy(KNOWN))
+
+    assert config_hash(config) == KNOWN_HASH
+    assert config.to_json() == KNOWN
+    assert list(config.to_json()["budgets"][0]) == list(KNOWN["budgets"][0])  # the order manifests are served in
+    assert config.voting_ends_at == datetime(2028, 4, 30, 21, 0, tzinfo=UTC)
+    assert config.budget(12).projects == (ProjectConfig(id=33, code="N1", cost=20_000),)
+
+
+def test_the_typed_form_is_immutable_and_owns_its_rule_parameters() -> None:
+    params: dict[str, Any] = {"completion": "add1"}
+    budget = BudgetConfig(id=1, slug="b", amount=100, ballot_format="approval", rule="equal-shares",
+                          rule_params=params)
+    params["completion"] = "none"
+
+    assert budget.rule_params == {"completion": "add1"}
+    with pytest.raises(TypeError):
+        budget.rule_params["completion"] = "none"  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        budget.amount = 200  # type: ignore[misc]
+    with pytest.raises(ValueError, match="ballot_format 'plurality'"):
+        BudgetConfig(id=1, slug="b", amount=100, ballot_format="plurality", rule="greedy")
+
+
+def _changed(path: tuple[str | int, ...], value: Any) -> dict[str, Any]:
+    changed = copy.deepcopy(KNOWN)
+    target: Any = changed
+    for step in path[:-1]:
+        target = target[step]
+    if value is KeyError:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+    return changed
+
+
+@pytest.mark.parametrize(("path", "value", "named"), [
+    (("budgets", 0, "amount"), "300000", "config.budgets[0].amount: expected an integer"),
+    (("budgets", 0, "amount"), 300_000.0, "config.budgets[0].amount: expected an integer"),
+    (("budgets", 1, "min_age"), True, "config.budgets[1].min_age: expected an integer"),
+    (("budgets", 0, "projects", 1, "cost"), None, "config.budgets[0].projects[1].cost: expected an integer"),
+    (("budgets", 0, "area", "districts"), [1], "config.budgets[0].area.districts: expected a list of strings"),
+    (("budgets", 2, "ballot_format"), "plurality", "config.budgets[2].ballot_format: expected one of"),
+    (("budgets", 2, "rule_params"), None, "config.budgets[2].rule_params: expected an object"),
+    (("budgets", 1, "tie_break"), KeyError, "config.budgets[1]: missing tie_break"),
+    (("budgets", 1, "colour"), "red", "config.budgets[1]: unknown colour"),
+    (("round", "allow_revoting"), 1, "config.round.allow_revoting: expected true or false"),
+    (("round", "voting_ends_at"), "2028-04-30T21:00:00Z", "config.round.voting_ends_at: expected an ISO 8601"),
+    (("round", "voting_ends_at"), "tomorrow", "config.round.voting_ends_at: expected an ISO 8601"),
+    (("budgets",), {}, "config.budgets: expected a list"),
+])
+def test_a_configuration_pb_would_not_write_is_refused_naming_the_field(
+    path: tuple[str | int, ...], value: Any, named: str
+) -> None:
+    with pytest.raises(ConfigShapeError) as refused:
+        RoundConfig.from_json(_changed(path, value))
+
+    assert str(refused.value).startswith(named)
 
 
 async def test_a_frozen_election_hashes_as_before_on_every_database(
@@ -52,7 +114,8 @@ async def test_a_frozen_election_hashes_as_before_on_every_database(
     async with create_sessionmaker(engine)() as session:
         budget_round = await session.get(BudgetRound, election.round_id)
         assert budget_round is not None
-        recomputed = config_hash(await round_config(session, budget_round))
+        config = await round_config(session, budget_round)
 
     assert election.config_hash == ELECTION_HASH
-    assert recomputed == ELECTION_HASH
+    assert config_hash(config) == ELECTION_HASH
+    assert config_hash(RoundConfig.from_json(config.to_json())) == ELECTION_HASH

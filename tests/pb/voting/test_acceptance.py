@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from pb.rounds.frozen_config import BudgetConfig, ProjectConfig, RoundConfig
 from pb.voting.errors import InvalidBallot
 from pb.voting.frozen import compile_round
 from pb.voting.schemas import BallotCast
@@ -87,16 +88,16 @@ SELECTIONS: st.SearchStrategy[list[str | int | float] | dict[str, int | float]] 
 
 def pb_accepts(rules: Rules, selections: Any) -> bool:
     """pb's own path: the request schema, then the frozen budget's format through ballots/."""
-    config = {
-        "round": {"id": 1, "min_age": 15, "residence_required": True, "allow_revoting": True,
-                  "voting_ends_at": None},
-        "budgets": [{
-            "id": 1, "ballot_format": rules.kind, "amount": 10**7, "min_selections": rules.min_n,
-            "max_selections": rules.max_n, "max_cost": rules.cap, "max_points_per_project": rules.max_points,
-            "max_total_points": rules.max_total, "min_age": None, "area": None,
-            "projects": [{"id": i, "code": c, "cost": cost} for i, (c, cost) in enumerate(rules.costs.items())],
-        }],
-    }
+    config = RoundConfig(
+        id=1, municipality_id=1, slug="r", min_age=15, residence_required=True, allow_revoting=True,
+        voting_ends_at=None,
+        budgets=(BudgetConfig(
+            id=1, slug="b", ballot_format=rules.kind, amount=10**7, min_selections=rules.min_n,
+            max_selections=rules.max_n, max_cost=rules.cap, max_points_per_project=rules.max_points,
+            max_total_points=rules.max_total, min_age=None, area=None, rule="greedy",
+            projects=tuple(ProjectConfig(id=i, code=c, cost=cost) for i, (c, cost) in enumerate(rules.costs.items())),
+        ),),
+    )
     budget = compile_round(config, "0" * 64).budgets[1]
     try:
         data = BallotCast.model_validate({"selections": selections, "config_hash": "0" * 64})

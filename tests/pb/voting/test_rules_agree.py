@@ -27,7 +27,8 @@ from pb.core.db import create_sessionmaker
 from pb.core.errors import PbError
 from pb.core.models import PHASES, BudgetRound, Municipality, Phase, RoundPhase
 from pb.core.settings import Settings
-from pb.rounds.config import config_hash, round_config
+from pb.rounds.config import round_config
+from pb.rounds.frozen_config import config_hash
 from pb.voting import service
 from pb.voting.cache import VotingCache
 from pb.voting.first_cast import _statement
