@@ -86,7 +86,7 @@ class BudgetConfig:
     max_total_points: int | None = None
     rule: str
     rule_params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), hash=False)
-    """Read-only; given as a plain dict, it is copied, so the row it came from cannot change it."""
+    """Read-only, and a copy of what it is given, so the row it came from cannot change it."""
     tie_break: str = "default"
     min_age: int | None = None
     """Overrides the round's minimum age when given."""
@@ -99,8 +99,7 @@ class BudgetConfig:
     def __post_init__(self) -> None:
         if self.ballot_format not in BALLOT_FORMATS:
             raise ConfigShapeError(f"budget {self.id}: ballot_format {self.ballot_format!r} is not one of pb's")
-        if not isinstance(self.rule_params, MappingProxyType):
-            object.__setattr__(self, "rule_params", MappingProxyType(copy.deepcopy(dict(self.rule_params))))
+        object.__setattr__(self, "rule_params", MappingProxyType(copy.deepcopy(dict(self.rule_params))))
 
     def to_json(self) -> dict[str, Any]:
         return {
