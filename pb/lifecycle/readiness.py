@@ -23,6 +23,7 @@ from pb.i18n.lazy import LazyString, lazy_gettext
 from pb.i18n.translator import Translator
 from pb.proposals.stages import stages_of
 from pb.rounds.config import round_config
+from pb.rounds.frozen_config import BudgetConfig
 from pb.rounds.service import get_round, windows_of
 
 MESSAGES: dict[str, LazyString] = {
@@ -150,49 +151,49 @@ async def missing_for_voting(session: AsyncSession, budget_round: BudgetRound) -
     assert budget_round.id is not None
     config = await round_config(session, budget_round)
     stages = await stages_of(session, budget_round.id)
-    return missing_items(config, open_deliberations=[s.number for s in stages if s.closed_at is None])
+    return missing_items(config.budgets, open_deliberations=[s.number for s in stages if s.closed_at is None])
 
 
-def missing_items(config: dict[str, Any], *, open_deliberations: Sequence[int]) -> list[Missing]:
-    """The missing items of a round configuration (as ``pb.rounds.config.round_config`` builds it)."""
-    items = [] if config["budgets"] else [Missing("no_budgets")]
-    for spec in config["budgets"]:
-        items.extend(_budget_items(spec))
+def missing_items(budgets: Sequence[BudgetConfig], *, open_deliberations: Sequence[int]) -> list[Missing]:
+    """The missing items of a round configuration's budgets (as ``pb.rounds.config.round_config`` builds them)."""
+    items = [] if budgets else [Missing("no_budgets")]
+    for budget in budgets:
+        items.extend(_budget_items(budget))
     items.extend(Missing("deliberation_open", {"number": n}, deliberation_number=n) for n in open_deliberations)
     return items
 
 
-def _budget_items(spec: dict[str, Any]) -> list[Missing]:
-    budget_id, slug = int(spec["id"]), str(spec["slug"])
+def _budget_items(budget: BudgetConfig) -> list[Missing]:
+    budget_id, slug = budget.id, budget.slug
 
     def item(code: str, **values: Any) -> Missing:
         return Missing(code, {"budget": slug, **values}, budget_id=budget_id, budget_slug=slug)
 
     items: list[Missing] = []
-    refusal = rule_refusal(rule=spec["rule"], ballot_format=spec["ballot_format"], tie_break=spec["tie_break"],
-                           params=dict(spec["rule_params"]))
+    refusal = rule_refusal(rule=budget.rule, ballot_format=budget.ballot_format, tie_break=budget.tie_break,
+                           params=dict(budget.rule_params))
     if refusal is not None:
         items.append(item("rule_rejected", field=refusal[0], reason=refusal[1]))
-    costs = sorted(int(p["cost"]) for p in spec["projects"])
+    costs = sorted(p.cost for p in budget.projects)
     if not costs:
         return [*items, item("no_projects")]
-    least = int(spec["min_selections"] or 0)
+    least = budget.min_selections
     if least > len(costs):
         items.append(item("too_few_projects", min_selections=least, projects=len(costs)))
-    if int(spec["amount"]) < costs[0]:
-        items.append(item("amount_below_cheapest", amount=Money(int(spec["amount"])), cheapest=Money(costs[0])))
-    kind = BallotFormat(spec["ballot_format"])
-    cap = spec["max_cost"]
+    if budget.amount < costs[0]:
+        items.append(item("amount_below_cheapest", amount=Money(budget.amount), cheapest=Money(costs[0])))
+    kind = BallotFormat(budget.ballot_format)
+    cap = budget.max_cost
     if kind is BallotFormat.KNAPSACK and cap is not None:
         needed = sum(costs[:least])
-        if int(cap) < costs[0]:
-            items.append(item("cost_cap_below_cheapest", max_cost=Money(int(cap)), cheapest=Money(costs[0])))
-        elif least <= len(costs) and needed > int(cap):
+        if cap < costs[0]:
+            items.append(item("cost_cap_below_cheapest", max_cost=Money(cap), cheapest=Money(costs[0])))
+        elif least <= len(costs) and needed > cap:
             items.append(item("cost_cap_below_min_selections", min_selections=least, needed=Money(needed),
-                              max_cost=Money(int(cap))))
-    total_points = spec["max_total_points"]
-    if kind is BallotFormat.CUMULATIVE and total_points is not None and int(total_points) < least:
-        items.append(item("points_below_min_selections", min_selections=least, max_total_points=int(total_points)))
+                              max_cost=Money(cap)))
+    total_points = budget.max_total_points
+    if kind is BallotFormat.CUMULATIVE and total_points is not None and total_points < least:
+        items.append(item("points_below_min_selections", min_selections=least, max_total_points=total_points))
     return items
 
 

@@ -16,6 +16,7 @@ from pb.core.db import create_sessionmaker
 from pb.core.models import Role
 from pb.lifecycle.phases import HELD, advance_by_schedule
 from pb.lifecycle.readiness import missing_items
+from pb.rounds.frozen_config import BudgetConfig, ProjectConfig
 from tests.conftest import Clock, Tokens
 from tests.factories import DemoWorld, stock_ballots
 from tests.pb.test_access import CALLERS, caller_headers
@@ -39,7 +40,7 @@ async def audit_entries(engine: AsyncEngine, action: str) -> list[AuditEvent]:
         return list((await session.exec(query)).all())
 
 
-def spec(**changes: Any) -> dict[str, Any]:
+def spec(**changes: Any) -> BudgetConfig:
     """One budget of a round configuration, as pb.rounds.config builds it."""
     budget = {
         "id": 7, "slug": "north", "amount": 250_000, "ballot_format": "approval", "min_selections": 0,
@@ -47,11 +48,12 @@ def spec(**changes: Any) -> dict[str, Any]:
         "rule": "greedy", "rule_params": {}, "tie_break": "default",
         "projects": [{"id": 1, "code": "A", "cost": 100_000}, {"id": 2, "code": "B", "cost": 120_000}],
     }
-    return {**budget, **changes}
+    fields = {**budget, **changes}
+    return BudgetConfig(**{**fields, "projects": tuple(ProjectConfig(**p) for p in fields["projects"])})
 
 
-def codes(*budgets: dict[str, Any], open_deliberations: tuple[int, ...] = ()) -> list[str]:
-    return [m.key for m in missing_items({"budgets": list(budgets)}, open_deliberations=open_deliberations)]
+def codes(*budgets: BudgetConfig, open_deliberations: tuple[int, ...] = ()) -> list[str]:
+    return [m.key for m in missing_items(budgets, open_deliberations=open_deliberations)]
 
 
 def test_a_budget_whose_projects_fit_its_ballot_is_ready() -> None:
