@@ -12,7 +12,7 @@ import pandas as pd
 
 from pb.research.anonymise import ATTRIBUTES
 from pb.research.export_data import Anonymised, BudgetData, Progress
-from pb.research.pabulib_export import projects_frame
+from pb.research.pabulib_export import ordinal_points, projects_frame
 from pb.results.counting import VOTE_TYPES, reason_code
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -47,7 +47,8 @@ def results_frame(data: BudgetData) -> pd.DataFrame:
 def ballots_long(
     anon: Anonymised, start: int, stop: int, layout: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 ) -> pd.DataFrame:
-    """One row per (voter, project): rank (ranked ballots) or points (cumulative), with the voter attributes."""
+    """One row per (voter, project): rank and the points it was worth (ranked ballots), points (cumulative) or 1
+    (approval), with the voter attributes."""
     ranked = anon.data.budget.ballot_format == "ranked"
     offsets, items, values = layout or anon.ballots.layout()
     rows = anon.rows(start, stop)
@@ -64,6 +65,8 @@ def ballots_long(
                                                 categories=pd.Index(list(anon.ballots.codes))),
         "rank" if ranked else "points": value.astype(np.int32),
     })
+    if ranked:
+        frame["points"] = np.maximum(ordinal_points(anon.data) + 1 - value, 0).astype(np.int32)
     if anon.attributes is not None:
         for column in ATTRIBUTES:
             frame[column] = pd.Categorical(np.repeat(anon.attributes[column].to_numpy()[start:stop], lengths))

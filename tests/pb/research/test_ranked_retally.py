@@ -4,9 +4,11 @@ extra) re-tallies it to pb's outcome from the file alone: no knowledge of pb's s
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pandas as pd
 from pabutools import election as pbe
 from pabutools import rules as pbr
 from pabutools.election.pabulib import parse_pabulib_from_string
@@ -14,6 +16,7 @@ from pabutools.election.pabulib import parse_pabulib_from_string
 from pb.core.models import Role
 from pb.research.export_data import BudgetData, anonymise
 from pb.research.pabulib_export import write_pb
+from pb.research.table_export import write_tables
 from pb.results.counting import count, outcome_json
 from pb.rounds.frozen_config import BudgetConfig, ProjectConfig
 from tests.conftest import Tokens
@@ -57,7 +60,7 @@ async def test_pabutools_retallies_the_exported_ranked_budget_to_the_published_o
     assert support == {p["code"]: int(p["support"]) for p in published["projects"]}
 
 
-def test_a_first_choice_worth_more_than_the_number_of_choices_is_recorded_and_retallied() -> None:
+def test_a_first_choice_worth_more_than_the_number_of_choices_is_recorded_and_retallied(tmp_path: Path) -> None:
     # 4 projects (A 1000, B 1200, C 600, D 2000 euros), 2500 euros, at most 3 choices but 5 points for a first
     # choice: B, third on six ballots, then beats A, first on three (18 points to 15; with 3 points, 6 to 9).
     costs = {"A": 100_000, "B": 120_000, "C": 60_000, "D": 200_000}
@@ -78,3 +81,9 @@ def test_a_first_choice_worth_more_than_the_number_of_choices_is_recorded_and_re
     assert selected == ["B", "C"]
     assert support == {p["code"]: int(p["support"]) for p in outcome["projects"]} == {"A": 15, "B": 18, "C": 30,
                                                                                        "D": 24}
+    [path] = [p for p in write_tables(anonymise(data, secret=b"test"), tmp_path, "ranked", "csv")
+              if p.stem.endswith("_ballots")]
+    table = pd.read_csv(path)
+    assert list(table.columns) == ["voter_id", "project_id", "rank", "points"]
+    assert (table["points"] == 6 - table["rank"]).all()
+    assert table.groupby("project_id")["points"].sum().to_dict() == support
