@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from pb.core.errors import PbError
 from pb.core.settings import Settings
 
 SessionMaker = async_sessionmaker[AsyncSession]
@@ -67,6 +68,19 @@ def create_sessionmaker(engine: AsyncEngine) -> SessionMaker:
 
 @asynccontextmanager
 async def transaction(sessionmaker: SessionMaker) -> AsyncIterator[AsyncSession]:
-    """One transaction per request: committed when the handler succeeds, rolled back when it raises."""
-    async with sessionmaker() as session, session.begin():
-        yield session
+    """One transaction per request: committed when the handler succeeds, rolled back when it raises.
+
+    An error that keeps changes (``PbError.keeps_changes``: a tally that failed after voting closed) is raised
+    again once the transaction has committed.
+    """
+    kept: PbError | None = None
+    async with sessionmaker() as session:
+        async with session.begin():
+            try:
+                yield session
+            except PbError as error:
+                if not error.keeps_changes:
+                    raise
+                kept = error
+        if kept is not None:
+            raise kept

@@ -34,6 +34,9 @@ class PbError(Exception):
     code: ClassVar[str] = "error"
     status: ClassVar[int] = 400
     title: ClassVar[str] = "Bad request"
+    keeps_changes: ClassVar[bool] = False
+    """A failure reported after what the request did is kept: its transaction commits (``pb.core.db.transaction``),
+    the failure's own record included, and the error is answered all the same."""
 
     def __init__(self, detail: str, *, field: str | None = None, **extra: Any) -> None:
         self.template = detail

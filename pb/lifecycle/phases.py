@@ -16,7 +16,7 @@ from pb.auth.principal import Principal, ensure_manages_municipality
 from pb.core.errors import InvalidInput, PhaseConflict
 from pb.core.models import PHASES, BudgetRound, Phase, PhaseTransition
 from pb.lifecycle.readiness import Missing, missing_for_voting, not_ready
-from pb.results.tally import tally_round
+from pb.results.tally import TallyFailure, attempt_tally, tally_failed
 from pb.rounds.config import round_config
 from pb.rounds.frozen_config import config_hash
 from pb.rounds.service import lock_round, windows_of
@@ -62,8 +62,10 @@ async def transition(
     overridden = await _acknowledged(session, budget_round, acknowledge_not_ready, reason) if (
         to is Phase.VOTING) else []
     override = {"acknowledged_not_ready": overridden, "reason": reason} if overridden else {}
-    await _enter(session, budget_round, to, trigger="manual", actor=actor.actor, now=now, cache=cache,
-                 details=override)
+    failure = await _enter(session, budget_round, to, trigger="manual", actor=actor.actor, now=now, cache=cache,
+                           details=override)
+    if failure is not None:
+        raise tally_failed(failure, closing=True)
     return budget_round
 
 
@@ -94,8 +96,12 @@ async def advance_by_schedule(
             if phase is Phase.VOTING and (missing := await missing_for_voting(session, budget_round)):
                 await _hold(session, budget_round, missing, now)
                 break
-            await _enter(session, budget_round, phase, trigger="schedule", actor=SCHEDULE_ACTOR, now=now, cache=cache)
+            failure = await _enter(
+                session, budget_round, phase, trigger="schedule", actor=SCHEDULE_ACTOR, now=now, cache=cache
+            )
             moves.append((round_id, phase))
+            if failure is not None:
+                break  # logged and audited; an official tallies again once the cause is fixed
     return moves
 
 
@@ -136,7 +142,10 @@ async def _enter(
     now: datetime,
     cache: VotingCache | None,
     details: dict[str, Any] | None = None,
-) -> None:
+) -> TallyFailure | None:
+    """Move the round into ``phase``; leaving voting closes it and tallies, and a failed tally is returned
+    (the round still moves: voting has closed and the ballot set is published)."""
+    failure: TallyFailure | None = None
     if cache is not None:
         # Under the round's lock (FOR UPDATE), which casts of the round wait for: none can remember the round
         # again before this transition commits, and none after it finds the round as it was.
@@ -146,7 +155,8 @@ async def _enter(
         budget_round.frozen_at = now
     if phase is Phase.TALLYING:
         await close_voting(session, budget_round=budget_round, actor=actor, now=now)
-        await tally_round(session, budget_round=budget_round, actor=actor, now=now)
+        outcome = await attempt_tally(session, budget_round=budget_round, actor=actor, now=now)
+        failure = outcome if isinstance(outcome, TallyFailure) else None
     session.add(
         PhaseTransition(
             round_id=budget_round.id or 0, from_phase=budget_round.phase, to_phase=phase.value, trigger=trigger,
@@ -162,6 +172,7 @@ async def _enter(
     await audit.record(
         session, actor=actor, action="round.phase", target=f"round:{budget_round.id}", now=now, details=entry
     )
+    return failure
 
 
 def _next_name(phase: Phase) -> str:

@@ -33,3 +33,11 @@ class SigningKeyMissing(Conflict):
 class SmallCountNotAcknowledged(Conflict):
     code = "small_count_not_acknowledged"
     title = "Publishing a budget with few ballots needs an explicit acknowledgement"
+
+
+class TallyFailed(Conflict):
+    """The tally could not be computed; what led to it (voting closing) and the failure's audit entry are kept."""
+
+    code = "tally_failed"
+    title = "The tally failed"
+    keeps_changes = True

@@ -6,21 +6,29 @@ the tie-break and its seed (derived from the configuration hash); all are stored
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb import __version__
 from pb.audit import log as audit
 from pb.auth.principal import Principal, ensure_manages_municipality
-from pb.core.errors import NotFound, PhaseConflict
+from pb.core.errors import NotFound, PbError, PhaseConflict
 from pb.core.models import Budget, BudgetRound, Phase
 from pb.results.counting import Selections, closeness, closeness_affordable, count, outcome_json, seed_for
-from pb.results.errors import BallotSetChanged, ResultNotReady, ResultPublished, SmallCountNotAcknowledged
+from pb.results.errors import (
+    BallotSetChanged,
+    ResultNotReady,
+    ResultPublished,
+    SmallCountNotAcknowledged,
+    TallyFailed,
+)
 from pb.results.models import BudgetResult, ResultsPolicy, ResultStatus
 from pb.rounds.config import round_config
 from pb.rounds.frozen_config import BudgetConfig, RoundConfig, config_hash
@@ -29,6 +37,10 @@ from pb.voting.models import Ballot, BoardPublication
 from pb.voting.receipts import canonical_ballot, set_hash, stored_selections
 
 TALLIED_PHASES = frozenset({Phase.TALLYING, Phase.RESULTS, Phase.IMPLEMENTATION, Phase.CLOSED})
+TALLY_FAILED = "results.tally_failed"
+REASON_LENGTH = 300
+
+log = logging.getLogger("pb.results")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +115,61 @@ async def tally_round(
     return results
 
 
+@dataclass(frozen=True, slots=True)
+class TallyFailure:
+    """Why a round's tally could not be computed: the error's class and its English text (no personal data:
+    a tally reads only the frozen configuration and anonymous ballots)."""
+
+    round_id: int
+    error: str
+    reason: str
+
+
+async def attempt_tally(
+    session: AsyncSession, *, budget_round: BudgetRound, actor: str, now: datetime,
+    passing: tuple[type[Exception], ...] = (),
+) -> list[BudgetResult] | TallyFailure:
+    """Tally the round, or keep nothing of the attempt but its failure, logged and audited.
+
+    Voting has closed when this runs, and a frozen budget can no longer be fixed: whatever goes wrong inside
+    the tally (a rule of ballots/ raising, stored ballots that no longer match the board) must leave a round an
+    official can tally again once the cause is fixed, never a request that fails and takes the close with it.
+    Errors in ``passing`` (an expected refusal) and database errors propagate unchanged.
+    """
+    try:
+        async with session.begin_nested():
+            return await tally_round(session, budget_round=budget_round, actor=actor, now=now)
+    except DBAPIError:
+        raise
+    except passing:
+        raise
+    except Exception as exc:  # the point: no fault of the tally may leave the round stuck
+        text = exc.detail if isinstance(exc, PbError) else str(exc)
+        failure = TallyFailure(budget_round.id or 0, type(exc).__name__, text[:REASON_LENGTH] or type(exc).__name__)
+    log.error("tally of round %s failed: %s: %s", failure.round_id, failure.error, failure.reason)
+    await audit.record(
+        session, actor=actor, action=TALLY_FAILED, target=f"round:{failure.round_id}", now=now,
+        details={"config_hash": budget_round.config_hash, "error": failure.error, "reason": failure.reason},
+    )
+    return failure
+
+
+def tally_failed(failure: TallyFailure, *, closing: bool) -> TallyFailed:
+    """The answer to a failed tally: what happened, what was kept, and how to try again."""
+    values: dict[str, Any] = {"round_id": failure.round_id, "error": failure.error, "reason": failure.reason}
+    if closing:
+        return TallyFailed(
+            "voting has closed and the round is now in tallying, but its tally failed (%(reason)s): nothing was "
+            "counted. Once the cause is fixed, tally again with POST /rounds/%(round_id)s/tally",
+            phase=Phase.TALLYING.value, **values,
+        )
+    return TallyFailed(
+        "the tally failed again (%(reason)s): nothing was counted. Once the cause is fixed, tally again with "
+        "POST /rounds/%(round_id)s/tally",
+        **values,
+    )
+
+
 async def _tally_budget(
     session: AsyncSession, budget_round: BudgetRound, budget: BudgetConfig, now: datetime
 ) -> BudgetResult:
@@ -137,12 +204,16 @@ async def _tally_budget(
 async def retally(
     session: AsyncSession, *, round_id: int, actor: Principal, now: datetime
 ) -> list[BudgetResult]:
-    """An official tallies again (after voting closed); the outcome is the same unless the ballots changed."""
+    """An official tallies again (after voting closed, or after a failed tally); the outcome is the same unless
+    the ballots changed. A tally that fails answers TallyFailed, with the failure audited."""
     budget_round = await _round(session, round_id)
     ensure_manages_municipality(actor, budget_round.municipality_id)
     if Phase(budget_round.phase) not in TALLIED_PHASES:
         raise PhaseConflict("results are tallied once voting has closed")
-    return await tally_round(session, budget_round=budget_round, actor=actor.actor, now=now)
+    outcome = await attempt_tally(session, budget_round=budget_round, actor=actor.actor, now=now, passing=(PbError,))
+    if isinstance(outcome, TallyFailure):
+        raise tally_failed(outcome, closing=False)
+    return outcome
 
 
 async def results_of_round(session: AsyncSession, *, round_id: int) -> Sequence[BudgetResult]:
