@@ -24,7 +24,13 @@ from pb.budgets.routes import BudgetController, RoundBudgetController
 from pb.core.clock import Clock, system_clock
 from pb.core.db import create_engine, create_sessionmaker
 from pb.core.settings import Settings
-from pb.http.dependencies import provide_db_session, provide_now, provide_settings, provide_voting_cache
+from pb.http.dependencies import (
+    authorise_first,
+    provide_db_session,
+    provide_now,
+    provide_settings,
+    provide_voting_cache,
+)
 from pb.http.health import health
 from pb.http.problems import EXCEPTION_HANDLERS
 from pb.http.request_body import JsonRequest, ModelStrictnessPlugin, require_json_body
@@ -116,6 +122,7 @@ def create_app(
             "settings": Provide(provide_settings, sync_to_thread=False),
             "voting_cache": Provide(provide_voting_cache, sync_to_thread=False),
         },
+        guards=[authorise_first],
         exception_handlers=EXCEPTION_HANDLERS,
         request_class=JsonRequest,
         before_request=require_json_body,

@@ -9,14 +9,16 @@ from litestar.di import Provide
 from litestar.params import FromQuery
 
 from pb.audit import cast_log, service
+from pb.audit.access import AUDIT_ROLES
 from pb.audit.schemas import AuditEntry, AuditPage, AuditVerdict, CastEventCountPublic
-from pb.http.dependencies import Caller, DbSession, Offset, OptionalId, provide_principal
+from pb.http.dependencies import Caller, DbSession, Offset, OptionalId, only, provide_principal
 
 AUTH = {"principal": Provide(provide_principal)}
 
 
 class AuditController(Controller):
     path = "/audit"
+    opt = only(AUDIT_ROLES)
     tags = ("audit",)
     dependencies = AUTH
 

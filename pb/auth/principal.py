@@ -24,6 +24,13 @@ class Principal:
         return f"{self.role.value}:{self.subject}"
 
 
+MANAGERS = frozenset({Role.ADMIN, Role.OFFICIAL})
+"""Who configures and runs rounds (each official in their own municipality only, which the services check)."""
+NETWORK_STAFF = MANAGERS | {Role.COORDINATOR}
+"""Who edits networks and reports implementation (coordinators their own network only)."""
+ADMINS = frozenset({Role.ADMIN})
+
+
 def ensure_admin(principal: Principal) -> None:
     if principal.role is not Role.ADMIN:
         raise Forbidden("only an administrator may do this")

@@ -8,9 +8,10 @@ from litestar import Controller, delete, get, patch, post
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
+from pb.auth.principal import MANAGERS
 from pb.budgets import service
 from pb.budgets.schemas import BudgetCreate, BudgetPublic, BudgetUpdate
-from pb.http.dependencies import Caller, DbSession, Id, Now, provide_principal
+from pb.http.dependencies import Caller, DbSession, Id, Now, only, provide_principal
 from pb.rounds.service import get_round
 
 AUTH = {"principal": Provide(provide_principal)}
@@ -20,6 +21,7 @@ class RoundBudgetController(Controller):
     """A round's budgets: listed by anyone, created by its officials."""
 
     path = "/rounds/{round_id:int}/budgets"
+    opt = only(MANAGERS)
     tags = ("budgets",)
 
     @get("/", operation_id="listBudgets")
@@ -37,6 +39,7 @@ class RoundBudgetController(Controller):
 
 class BudgetController(Controller):
     path = "/budgets/{budget_id:int}"
+    opt = only(MANAGERS)
     tags = ("budgets",)
 
     @get("/", operation_id="getBudget")

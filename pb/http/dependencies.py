@@ -13,6 +13,7 @@ from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency
+from litestar.handlers import BaseRouteHandler
 from litestar.params import Parameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -81,18 +82,51 @@ def bearer_token(request: ASGIConnection[Any, Any, Any, Any]) -> str | None:
     return token.strip()
 
 
+PRINCIPAL_STATE = "pb.principal"
+"""Where :func:`authorise_first` leaves the caller it authenticated, so that it is authenticated once."""
+ROLES_OPT = "roles"
+"""A handler's (or its controller's) ``opt`` key: the roles that may call it at all, judged before its body."""
+
+
 async def provide_principal(
     request: Request[Any, Any, Any], state: State, settings: AppSettings, now: Now
 ) -> Principal:
     """The authenticated caller; a missing or bad token is 401."""
+    known = request.scope.get("state", {}).get(PRINCIPAL_STATE)
+    if isinstance(known, Principal):
+        return known
     # Authentication reads in a transaction of its own: Litestar does not clean up dependencies resolved
     # before one that raises, so a 401 must not leave the request's transaction holding a connection.
     async with transaction(state.sessionmaker) as db_session:
         return await _principal(request, db_session, settings, now)
 
 
+def only(roles: frozenset[Role]) -> dict[str, Any]:
+    """A controller's or handler's ``opt``: only these roles may call its endpoints that need the caller."""
+    return {ROLES_OPT: roles}
+
+
+async def authorise_first(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """An app-wide guard: a handler that needs the caller authenticates them, and checks the roles it declares
+    (``opt={"roles": ...}``), before Litestar reads the request's body. A caller who may not use an endpoint
+    learns nothing about its body from the answer: no token is 401, a resident on an official endpoint is 403,
+    whatever the body holds (it is never parsed). Finer checks (which municipality) stay in the services.
+    """
+    provider = handler.resolve_dependencies().get("principal")
+    if provider is None or provider.dependency is not provide_principal:
+        return
+    state = connection.app.state
+    settings: Settings = state.settings
+    async with transaction(state.sessionmaker) as db_session:
+        principal = await _principal(connection, db_session, settings, state.clock())
+    connection.scope.setdefault("state", {})[PRINCIPAL_STATE] = principal
+    roles: frozenset[Role] | None = handler.opt.get(ROLES_OPT)
+    if roles is not None and principal.role not in roles:
+        raise Forbidden("your role may not use this endpoint")
+
+
 async def _principal(
-    request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings, now: datetime
+    request: ASGIConnection[Any, Any, Any, Any], db_session: AsyncSession, settings: Settings, now: datetime
 ) -> Principal:
     token = bearer_token(request)
     if token is None:
@@ -128,9 +162,9 @@ def csrf_token(settings: Settings, session_id: str) -> str:
     return hmac.new(key, b"pb/csrf/" + session_id.encode(), hashlib.sha256).hexdigest()
 
 
-def ensure_csrf(request: Request[Any, Any, Any], settings: Settings, session_id: str) -> None:
+def ensure_csrf(request: ASGIConnection[Any, Any, Any, Any], settings: Settings, session_id: str) -> None:
     """Cookie-authenticated writes carry the session's CSRF token in both a header and a cookie."""
-    if request.method in SAFE_METHODS:
+    if request.scope.get("method") in SAFE_METHODS:
         return
     header = request.headers.get(CSRF_HEADER, "")
     cookie = request.cookies.get(CSRF_COOKIE, "")
@@ -195,7 +229,7 @@ def provide_credential(request: Request[Any, Any, Any]) -> Credential:
 
 
 async def _resident(
-    request: Request[Any, Any, Any], db_session: AsyncSession, settings: Settings, now: datetime
+    request: ASGIConnection[Any, Any, Any, Any], db_session: AsyncSession, settings: Settings, now: datetime
 ) -> Resident:
     token = bearer_token(request)
     if token is not None:

@@ -10,8 +10,9 @@ from litestar import Controller, Request, get, post
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
+from pb.auth.principal import MANAGERS
 from pb.core.models import Phase
-from pb.http.dependencies import Caller, DbSession, Id, Now, VotingCaches, provide_principal
+from pb.http.dependencies import Caller, DbSession, Id, Now, VotingCaches, only, provide_principal
 from pb.http.problems import problem_language
 from pb.i18n.translator import translator
 from pb.lifecycle import phases, readiness
@@ -24,6 +25,7 @@ AUTH = {"principal": Provide(provide_principal)}
 
 class TransitionController(Controller):
     path = "/rounds/{round_id:int}/transitions"
+    opt = only(MANAGERS)
     tags = ("rounds",)
 
     @post("/", dependencies=AUTH, status_code=200, operation_id="moveRound")
@@ -46,6 +48,7 @@ class TransitionController(Controller):
 
 class ReadinessController(Controller):
     path = "/rounds/{round_id:int}/readiness"
+    opt = only(MANAGERS)
     tags = ("rounds",)
 
     @get("/", dependencies=AUTH, operation_id="getRoundReadiness")

@@ -8,14 +8,16 @@ from litestar import Controller, get, post
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
+from pb.auth.principal import ADMINS
 from pb.core.models import Municipality
-from pb.http.dependencies import Caller, DbSession, Id, Now, provide_principal
+from pb.http.dependencies import Caller, DbSession, Id, Now, only, provide_principal
 from pb.municipalities import service
 from pb.municipalities.schemas import MunicipalityCreate, MunicipalityPublic
 
 
 class MunicipalityController(Controller):
     path = "/municipalities"
+    opt = only(ADMINS)
     tags = ("municipalities",)
 
     @get("/", operation_id="listMunicipalities")

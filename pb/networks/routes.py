@@ -8,7 +8,8 @@ from litestar import Controller, get, patch, post
 from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from pb.http.dependencies import Caller, DbSession, Id, Now, provide_principal
+from pb.auth.principal import NETWORK_STAFF
+from pb.http.dependencies import Caller, DbSession, Id, Now, only, provide_principal
 from pb.networks import service
 from pb.networks.schemas import NetworkCreate, NetworkPublic, NetworkUpdate
 
@@ -19,6 +20,7 @@ class MunicipalityNetworkController(Controller):
     """A municipality's development networks."""
 
     path = "/municipalities/{municipality_id:int}/networks"
+    opt = only(NETWORK_STAFF)
     tags = ("networks",)
 
     @get("/", operation_id="listNetworks")
@@ -47,6 +49,7 @@ class MunicipalityNetworkController(Controller):
 
 class NetworkController(Controller):
     path = "/networks/{network_id:int}"
+    opt = only(NETWORK_STAFF)
     tags = ("networks",)
 
     @get("/", operation_id="getNetwork")

@@ -8,7 +8,8 @@ from litestar import Controller, delete, get, patch, post
 from litestar.di import Provide
 from litestar.params import FromPath, JSONBody
 
-from pb.http.dependencies import Caller, DbSession, Id, Now, provide_principal
+from pb.auth.principal import MANAGERS
+from pb.http.dependencies import Caller, DbSession, Id, Now, only, provide_principal
 from pb.projects import service
 from pb.projects.schemas import ProjectCreate, ProjectPublic, ProjectUpdate
 
@@ -19,6 +20,7 @@ class BudgetProjectController(Controller):
     """A budget's ballot projects."""
 
     path = "/budgets/{budget_id:int}/projects"
+    opt = only(MANAGERS)
     tags = ("projects",)
 
     @get("/", operation_id="listProjects")
@@ -36,6 +38,7 @@ class BudgetProjectController(Controller):
 
 class ProjectController(Controller):
     path = "/projects/{project_id:int}"
+    opt = only(MANAGERS)
     tags = ("projects",)
 
     @get("/", operation_id="getProject")

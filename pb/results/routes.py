@@ -10,7 +10,18 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from pb.http.dependencies import AppSettings, Caller, DbSession, Id, Now, Voter, provide_principal, provide_resident
+from pb.auth.principal import MANAGERS, NETWORK_STAFF
+from pb.http.dependencies import (
+    AppSettings,
+    Caller,
+    DbSession,
+    Id,
+    Now,
+    Voter,
+    only,
+    provide_principal,
+    provide_resident,
+)
 from pb.http.media import SVG
 from pb.i18n.locales import DEFAULT_LOCALE, Locale, negotiate
 from pb.i18n.translator import translator
@@ -47,6 +58,7 @@ class RoundResultsController(Controller):
     """A round's tally and its signed result manifest."""
 
     path = "/rounds/{round_id:int}"
+    opt = only(MANAGERS)
     tags = ("results",)
 
     @post("/tally", dependencies=AUTH, status_code=200, operation_id="tallyRound")
@@ -67,6 +79,7 @@ class BudgetResultController(Controller):
     """A budget's stored result, for its officials to review, confirm and publish."""
 
     path = "/budgets/{budget_id:int}/result"
+    opt = only(MANAGERS)
     tags = ("results",)
 
     @get("/", dependencies=AUTH, operation_id="getBudgetResult")
@@ -145,6 +158,7 @@ class ProgressController(Controller):
     """How a selected project is being implemented."""
 
     path = "/projects/{project_id:int}/progress"
+    opt = only(NETWORK_STAFF)
     tags = ("implementation",)
 
     @post("/", dependencies=AUTH, operation_id="reportProgress")

@@ -9,8 +9,9 @@ from litestar import Controller, get, patch, post, put
 from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
+from pb.auth.principal import MANAGERS
 from pb.core.models import Phase
-from pb.http.dependencies import Caller, DbSession, Id, Now, Offset, OptionalId, provide_principal
+from pb.http.dependencies import Caller, DbSession, Id, Now, Offset, OptionalId, only, provide_principal
 from pb.rounds import service
 from pb.rounds.schemas import RoundCreate, RoundPublic, RoundUpdate, Schedule
 
@@ -19,6 +20,7 @@ AUTH = {"principal": Provide(provide_principal)}
 
 class RoundController(Controller):
     path = "/rounds"
+    opt = only(MANAGERS)
     tags = ("rounds",)
 
     @get("/", operation_id="listRounds")

@@ -109,7 +109,6 @@ async def test_resident_on_an_official_endpoint_is_forbidden(
     assert created.json()["code"] == "forbidden"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: bodies are validated before the caller is authorised (422, 400)")
 @pytest.mark.parametrize("body", [b"{}", b'{"slug": '], ids=["invalid", "malformed"])
 async def test_resident_with_a_bad_body_on_an_official_endpoint_is_forbidden_before_validation(
     client: httpx.AsyncClient, world: DemoWorld, engine: AsyncEngine, settings: Settings, clock: Clock,
