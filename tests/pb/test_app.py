@@ -6,7 +6,6 @@ import logging
 import threading
 
 import httpx
-import pytest
 
 from pb.app import create_app
 from pb.core.models import Role
