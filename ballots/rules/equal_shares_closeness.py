@@ -23,7 +23,7 @@ test checks every answer against a plain re-run on random elections.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 import numpy as np
@@ -32,7 +32,7 @@ from ballots.closeness import extra_ballot
 from ballots.instance import Instance, Money
 from ballots.profile import Profile
 from ballots.rules.equal_shares import _chooser, _greedy_completion
-from ballots.rules.equal_shares_data import MesData, RunResult, compile_profile
+from ballots.rules.equal_shares_data import MesData, Purchase, RunResult, compile_profile
 from ballots.rules.equal_shares_exact import run_exact
 from ballots.rules.equal_shares_fast import CloseCall, FastView, Run, resume, run_fast
 from ballots.support import ordinal_k
@@ -69,8 +69,11 @@ class MesCounterfactual:
         self.index = {pid: j for j, pid in enumerate(self.data.ids)}
         self._runs: dict[Fraction, RunResult] = {}
         self._choose_changed = self.choose
-        self._safe_above: dict[tuple[int, Fraction], float] = {}
-        """(project, share): above this cost the project wins no round of the real run at this share."""
+        self._all = self._candidates(self.data)
+        self._bases: dict[tuple[int, Fraction], _Base] = {}
+        self._stop: dict[int, Fraction] = {}
+        """Per project, the share at which the last search with it at another cost stopped."""
+        self._real_stop_share: Fraction | None = None
 
     # -- the real election's runs ------------------------------------------------------------------------
 
@@ -89,42 +92,58 @@ class MesCounterfactual:
 
     # -- one run at a share, with project j at another cost ------------------------------------------------
 
-    def _run_at_cost(self, share: Fraction, j: int, data: MesData, view: FastView) -> tuple[int, ...]:
-        real = self._real(share)
-        bought_real = any(p.project == j for p in real.purchases)
-        cost = float(data.costs[j])
-        safe = self._safe_above.get((j, share))
-        if not bought_real and safe is not None and cost > safe:
-            return tuple(p.project for p in real.purchases)
-        candidates = self._candidates(data)
-        if real.exact:
-            return self._fresh(share, data, view, candidates)
-        run = Run(view, data, share)
-        highest = 0.0
-        for t, purchase in enumerate(real.purchases):
-            if purchase.project == j:
-                return self._resume(run, real, t, share, data, view, candidates)
-            reach = _threshold(run, j, purchase.rho * (1 + INFLATE), self.cost_utility)
-            highest = max(highest, reach)
-            if cost <= reach * (1 + INFLATE):
-                return self._resume(run, real, t, share, data, view, candidates)
-            run.pay(purchase.project, purchase.price, False)
-        money = float(np.dot(view.multiplicity[j], run.budget[view.supporters[j]]))
-        highest = max(highest, money)
-        if cost <= money * (1 + INFLATE) + INFLATE:
-            return self._resume(run, real, len(real.purchases), share, data, view, candidates)
-        if not bought_real:
-            self._safe_above[(j, share)] = highest * (1 + INFLATE) + INFLATE
-        return tuple(p.project for p in real.purchases)
+    def _base(self, j: int, share: Fraction) -> _Base:
+        """The run at ``share`` without project j: the real one, or (when it bought j) that run from the
+        round it bought j on with j left out. It is the same whatever j costs, so it is kept."""
+        key = (j, share)
+        if key not in self._bases:
+            real = self._real(share)
+            bought = [t for t, p in enumerate(real.purchases) if p.project == j]
+            if not bought:
+                base = _Base(real.purchases, real.exact)
+            elif real.exact:
+                base = _Base((), True)
+            else:
+                t = bought[0]
+                run = Run(self.view, self.data, share)
+                for purchase in real.purchases[:t]:
+                    run.pay(purchase.project, purchase.price, False)
+                others = [q for q in self._all if q != j]
+                try:
+                    rest = resume(run, others, self.choose, list(real.purchases[:t]), record=False)
+                except CloseCall:
+                    rest = run_exact(self.data, share, others, self.choose)
+                base = _Base(rest.purchases, rest.exact)
+            self._bases[key] = base
+        return self._bases[key]
 
-    def _resume(
-        self, run: Run, real: RunResult, t: int, share: Fraction, data: MesData, view: FastView,
-        candidates: list[int],
-    ) -> tuple[int, ...]:
+    def _run_at_cost(self, share: Fraction, j: int, data: MesData, view: FastView) -> tuple[int, ...]:
+        base = self._base(j, share)
+        if base.exact:
+            return self._fresh(share, data, view, self._all)
+        cost = float(data.costs[j])
+        if base.top is not None and cost > base.top:
+            return tuple(p.project for p in base.purchases)
+        run = Run(view, data, share)
+        for t, purchase in enumerate(base.purchases):
+            if t == len(base.reach):
+                base.reach.append(_threshold(run, j, purchase.rho * (1 + INFLATE), self.cost_utility) * (1 + INFLATE))
+            if cost <= base.reach[t]:
+                return self._resume(run, base, t, share, data)
+            run.pay(purchase.project, purchase.price, False)
+        if base.money is None:
+            money = float(np.dot(view.multiplicity[j], run.budget[view.supporters[j]]))
+            base.money = money * (1 + INFLATE) + INFLATE
+        if cost <= base.money:
+            return self._resume(run, base, len(base.purchases), share, data)
+        base.top = max([base.money, *base.reach])
+        return tuple(p.project for p in base.purchases)
+
+    def _resume(self, run: Run, base: _Base, t: int, share: Fraction, data: MesData) -> tuple[int, ...]:
         try:
-            result = resume(run, candidates, self._choose_changed, list(real.purchases[:t]), record=False)
+            result = resume(run, self._all, self._choose_changed, list(base.purchases[:t]), record=False)
         except CloseCall:
-            result = run_exact(data, share, candidates, self._choose_changed)
+            result = run_exact(data, share, self._all, self._choose_changed)
         return tuple(p.project for p in result.purchases)
 
     def _fresh(self, share: Fraction, data: MesData, view: FastView, candidates: list[int]) -> tuple[int, ...]:
@@ -134,14 +153,43 @@ class MesCounterfactual:
             result = run_exact(data, share, candidates, self._choose_changed)
         return tuple(p.project for p in result.purchases)
 
+    def cost_estimate(self, project_id: str) -> Money | None:
+        """Where project j's cost threshold probably lies: the highest cost at which it is bought at the
+        share where the last search for it stopped (or the real one's), in floats. It aims the bisection of
+        ``ballots.closeness``; every figure is still confirmed by exact answers."""
+        j = self.index[project_id]
+        share = self._stop.get(j, self._real_stop)
+        base = self._base(j, share)
+        if base.exact:
+            return None
+        run = Run(self.view, self.data, share)
+        highest = 0.0
+        for purchase in base.purchases:
+            highest = max(highest, _threshold(run, j, purchase.rho, self.cost_utility))
+            run.pay(purchase.project, purchase.price, False)
+        money = float(np.dot(self.view.multiplicity[j], run.budget[self.view.supporters[j]]))
+        return Fraction(max(highest, money))
+
     # -- the rule: add1's search and the completion, as equal_shares runs them -------------------------------
 
+    @property
+    def _real_stop(self) -> Fraction:
+        if self._real_stop_share is None:
+            self._real_stop_share = self._search(self.data, lambda s: [p.project for p in self._real(s).purchases])[1]
+        return self._real_stop_share
+
     def _selected(self, data: MesData, run_at: Callable[[Fraction], Sequence[int]]) -> list[int]:
+        return self._search(data, run_at)[0]
+
+    def _search(
+        self, data: MesData, run_at: Callable[[Fraction], Sequence[int]]
+    ) -> tuple[list[int], Fraction]:
+        """The projects funded and the share add1's search stopped at."""
         free = [j for j, c in enumerate(data.costs) if data.support[j] > 0 and c == 0]
         budget = self.instance.budget
         candidates = set(self._candidates(data))
         if data.voters == 0:
-            return []
+            return [], Fraction(0)
         share = budget / data.voters
         kept = [*free, *run_at(share)]
         while self.add1:
@@ -157,7 +205,7 @@ class MesCounterfactual:
             if any(spent + data.costs[q] <= budget for q in range(len(data.ids)) if q not in set(kept)):
                 added, _ = _greedy_completion(self.instance, data, kept, self.breaker, self.compat)
                 kept += [q for q, _ in added]
-        return kept
+        return kept, share
 
     def funded_at_cost(self, project_id: str, cost: Money) -> bool:
         j = self.index[project_id]
@@ -171,7 +219,8 @@ class MesCounterfactual:
             cost=_set(self.view.cost, j, float(cost)),
             scale=_set(self.view.scale, j, float(changed.scale[j])),
         )
-        return j in self._selected(changed, lambda share: self._run_at_cost(share, j, changed, view))
+        kept, self._stop[j] = self._search(changed, lambda share: self._run_at_cost(share, j, changed, view))
+        return j in kept
 
     def _with_cost(self, j: int, cost: Money) -> MesData:
         data = self.data
@@ -221,6 +270,19 @@ class MesCounterfactual:
             utility=tuple(utilities),
             support=tuple(support),
         )
+
+
+@dataclass(slots=True)
+class _Base:
+    """A run at one share without one project, and how far that project's cost may go, computed as asked:
+    ``reach[t]``: at or below it the project may win round t; ``money``: at or below it, it may be
+    affordable at the end; ``top``: above it, it changes nothing (all inflated past rounding error)."""
+
+    purchases: tuple[Purchase, ...]
+    exact: bool
+    reach: list[float] = field(default_factory=list)
+    money: float | None = None
+    top: float | None = None
 
 
 def _set(values: np.ndarray, j: int, value: float) -> np.ndarray:
