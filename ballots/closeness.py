@@ -196,13 +196,20 @@ def fewest_supporters(
 
 
 def how_close_one(
-    check: Counterfactual, project: Project, *, funded: bool, budget: Money, limit: int, monotone: bool
+    check: Counterfactual,
+    project: Project,
+    *,
+    funded: bool,
+    budget: Money,
+    limit: int,
+    monotone: bool,
+    supporters: bool = True,
 ) -> HowClose:
     if funded:
         top = max_cost_funded(check, project.id, project.cost, budget)
         return HowClose(project.id, True, project.cost, top, 0, monotone)
     below = max_cost_not_funded(check, project.id, project.cost)
-    extra = fewest_supporters(check, project.id, project.cost, budget, limit)
+    extra = fewest_supporters(check, project.id, project.cost, budget, limit) if supporters else None
     return HowClose(project.id, False, project.cost, below, extra, monotone)
 
 
@@ -213,15 +220,63 @@ def how_close(
     rule: str,
     selected: tuple[str, ...] | None = None,
     check: Counterfactual | None = None,
+    only: tuple[str, ...] | None = None,
+    supporters: bool = True,
+    workers: int = 1,
     **options: Any,
 ) -> dict[str, HowClose]:
-    """Every project's how-close figures under ``rule`` (with the ``tally`` options given)."""
+    """Every project's how-close figures under ``rule`` (with the ``tally`` options given).
+
+    ``only`` limits the figures to these projects. ``supporters=False`` skips the fewest extra supporters
+    (left None): under equal shares on a city's election they cost far more than the cost figures.
+    ``workers`` > 1 shares the projects among that many processes (this one and ``workers - 1`` spawned
+    ones), each with its own counterfactual; the figures are the same as with one.
+    """
+    if selected is None:
+        selected = tally(instance, profile, rule=rule, **options).selected
+    ids = instance.project_ids if only is None else tuple(only)
+    if workers <= 1 or check is not None or len(ids) < 2:
+        return _figures(instance, profile, rule, selected, options, ids, supporters, check)
+    # Imported only here: multiprocessing registers a ``__mp_main__`` module as it loads.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    share = [ids[i::workers] for i in range(min(workers, len(ids)))]
+    sent = _portable(instance, profile)
+    context = multiprocessing.get_context("spawn")  # fork is unsafe in a process with threads (a server)
+    with ProcessPoolExecutor(max_workers=len(share) - 1, mp_context=context) as pool:
+        others = [
+            pool.submit(_figures, *sent, rule, selected, options, part, supporters, None) for part in share[1:]
+        ]
+        figures = _figures(instance, profile, rule, selected, options, share[0], supporters, None)
+        for future in others:
+            figures.update(future.result())
+    return {pid: figures[pid] for pid in ids}
+
+
+def _portable(instance: Instance, profile: Profile) -> tuple[Instance, Profile]:
+    """The election as the rules read it, in a form that pickles: plain dicts for the free-form columns,
+    and ballots without their voters' columns (no rule reads them, and a worker need not see them)."""
+    projects = tuple(Project(p.id, p.cost, p.name, dict(p.attributes)) for p in instance.projects)
+    ballots = tuple(Ballot(b.choices, b.points, "", {}) for b in profile.ballots)
+    return Instance(instance.budget, projects, dict(instance.meta)), Profile(profile.vote_type, ballots)
+
+
+def _figures(
+    instance: Instance,
+    profile: Profile,
+    rule: str,
+    selected: tuple[str, ...],
+    options: dict[str, Any],
+    project_ids: tuple[str, ...],
+    supporters: bool,
+    check: Counterfactual | None,
+) -> dict[str, HowClose]:
+    """The figures of these projects (a module-level function, so that a worker process can run it)."""
 
     def run(i: Instance, p: Profile) -> Any:
         return tally(i, p, rule=rule, **options)
 
-    if selected is None:
-        selected = run(instance, profile).selected
     if check is None and rule == "equal-shares":
         from ballots.rules.equal_shares_closeness import MesCounterfactual
 
@@ -229,9 +284,11 @@ def how_close(
     checker = check or Rerun(instance, profile, run)
     limit = supporter_limit(profile)
     monotone = rule in MONOTONE_RULES
+    funded = set(selected)
     return {
-        p.id: how_close_one(
-            checker, p, funded=p.id in selected, budget=instance.budget, limit=limit, monotone=monotone
+        pid: how_close_one(
+            checker, instance.project(pid), funded=pid in funded, budget=instance.budget, limit=limit,
+            monotone=monotone, supporters=supporters,
         )
-        for p in instance.projects
+        for pid in project_ids
     }

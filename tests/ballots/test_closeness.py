@@ -119,3 +119,18 @@ def test_a_supporter_at_the_price_threshold_does_not_stall_equal_shares() -> Non
     figures = how_close(instance, profile, **options)
     rerun = Rerun(instance, profile, lambda i, p: tally(i, p, **options))
     assert figures == how_close(instance, profile, check=rerun, **options)
+
+
+def test_figures_shared_among_worker_processes_are_those_of_one_process() -> None:
+    costs = {"a": 60, "b": 50, "c": 30, "d": 45, "e": 20}
+    instance = Instance(Fraction(120), tuple(Project(p, Fraction(c)) for p, c in costs.items()))
+    votes = ("a,b", "a,c", "b,d", "a", "d,e", "c,e", "b,c,d", "e")
+    profile = Profile("approval", tuple(Ballot(tuple(v.split(","))) for v in votes))
+    options: dict[str, Any] = {"rule": "equal-shares", "completion": "add1"}
+    alone = how_close(instance, profile, **options)
+    shared = how_close(instance, profile, workers=2, **options)
+    assert shared == alone and list(shared) == list(instance.project_ids)
+    only = how_close(instance, profile, only=("d", "b"), supporters=False, workers=2, **options)
+    assert list(only) == ["d", "b"]
+    assert all(only[p].max_cost == alone[p].max_cost for p in only)
+    assert all(f.extra_supporters is None for f in only.values() if not f.funded)
