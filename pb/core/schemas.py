@@ -26,6 +26,8 @@ def _no_control_characters(value: str) -> str:
 
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=1, max_length=64)]
+"""An identifier in URLs, commands and file names, not text people read (names carry the language): ASCII, so
+any keyboard, shell and URL can carry it unescaped."""
 Name = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
     AfterValidator(_no_control_characters),

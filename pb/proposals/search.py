@@ -29,6 +29,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from pb.core.errors import InvalidInput
 from pb.core.schemas import Language
 from pb.proposals.models import Proposal, ProposalStatus, ProposalSupport
+from pb.proposals.text import theme_key
 
 CONFIGS: dict[str, str] = {"fi": "finnish", "sv": "swedish", "en": "english"}
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -107,7 +108,7 @@ def _filtered(query: SelectOfScalar[T], where: ProposalFilter) -> SelectOfScalar
     if where.network_id is not None:
         query = query.where(Proposal.network_id == where.network_id)
     if where.theme is not None:
-        query = query.where(Proposal.theme == where.theme)
+        query = query.where(Proposal.theme == theme_key(where.theme))
     if where.status is not None:
         query = query.where(Proposal.status == where.status.value)
     if where.bbox is not None:

@@ -15,9 +15,11 @@ CSP, so clients must (and browsers will) treat it as inert text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated
 
 from pydantic import AfterValidator, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 from pb.core.schemas import Input
 
@@ -55,7 +57,32 @@ Message = Annotated[
 Reason = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=3, max_length=1_000), AfterValidator(_plain)
 ]
-Theme = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=1, max_length=64)]
+THEME_FORMAT = "a theme is words of letters or digits in any language, joined by hyphens (eläimet, lasten-puistot)"
+
+
+def theme_key(value: str) -> str:
+    """The one stored form of a theme: NFC, lower case (``Ela\u0308imet`` and ``eläimet`` are one theme)."""
+    return unicodedata.normalize("NFC", value).lower()
+
+
+def _word(part: str) -> bool:
+    # Letters, digits and the combining marks many scripts write letters with (Devanagari's vowel signs), never
+    # starting with a mark; a word character of Python's ``re`` would also take "_".
+    return bool(part) and unicodedata.category(part[0])[0] in "LN" and all(
+        unicodedata.category(c)[0] in "LMN" for c in part
+    )
+
+
+def _theme(value: str) -> str:
+    key = theme_key(value)
+    if not all(_word(part) for part in key.split("-")):
+        # The pattern-mismatch type, so forms keep their message for it.
+        raise PydanticCustomError("string_pattern_mismatch", THEME_FORMAT)
+    return key
+
+
+Theme = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_theme)]
+"""A proposal's theme, in whatever language residents name it: not an ASCII pattern, which refused "eläimet"."""
 
 
 class Texts(Input):

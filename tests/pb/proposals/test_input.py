@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from tests.pb.proposals.conftest import Scene
 from tests.pb.proposals.helpers import proposal_body
@@ -78,3 +79,38 @@ async def test_bad_edit_changes_nothing(client: httpx.AsyncClient, scene: Scene)
     assert response.json()["field"] == "title.fi"
     assert (await client.get(f"/proposals/{scene.proposal_id}")).json() == before
     assert len((await client.get(f"/proposals/{scene.proposal_id}/history")).json()) == 1
+
+
+@pytest.mark.parametrize(("theme", "stored"), [
+    ("eläimet", "eläimet"),
+    ("språk-och-kultur", "språk-och-kultur"),
+    ("Eläimet", "eläimet"),
+    ("ela\u0308imet", "eläimet"),
+    ("дети", "дети"),
+    ("自然", "自然"),
+    ("हिन्दी", "हिन्दी"),
+    ("liikunta-2027", "liikunta-2027"),
+])
+async def test_a_theme_in_any_language_is_stored_in_one_form_and_found_by_it(
+    client: httpx.AsyncClient, scene: Scene, theme: str, stored: str
+) -> None:
+    body = proposal_body(scene.world.budget_ids["hyryla"], "Eläinpuisto", theme=theme)
+
+    created = await client.post("/proposals", json=body, headers=await scene.people.headers("bertil"))
+
+    assert created.status_code == 201, created.text
+    assert created.json()["theme"] == stored
+    found = await client.get("/proposals", params={"theme": theme})
+    assert [p["id"] for p in found.json()["items"]] == [created.json()["id"]]
+
+
+@pytest.mark.parametrize("theme", ["lasten puistot", "-eläimet", "eläimet-", "lasten--puistot", "x_y", "eläimet!",
+                                   "\u0308a", "a" * 65])
+async def test_a_theme_that_is_not_words_joined_by_hyphens_is_refused(
+    client: httpx.AsyncClient, scene: Scene, theme: str
+) -> None:
+    body = proposal_body(scene.world.budget_ids["hyryla"], "Eläinpuisto", theme=theme)
+
+    response = await client.post("/proposals", json=body, headers=await scene.people.headers("bertil"))
+
+    assert (response.status_code, response.json()["field"]) == (422, "theme"), response.text
