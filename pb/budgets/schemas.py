@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import Field, StrictInt, model_validator
 
 from pb.core.models import BallotFormat
-from pb.core.schemas import Input, LocalizedName, Output, RowId, Slug
+from pb.core.schemas import Input, LocalizedName, Output, RowId, Slug, disagreement
 
 MAX_AMOUNT = 10**13
 """A hundred billion euros in cents: far above any municipal budget, far below integer limits."""
@@ -42,7 +42,7 @@ class BudgetCreate(BallotLimits):
     @model_validator(mode="after")
     def _municipality_wide_budgets_are_named(self) -> BudgetCreate:
         if self.network_id is None and self.name is None:
-            raise ValueError("a municipality-wide budget needs a name")
+            raise disagreement("a municipality-wide budget needs a name", "name", "network_id")
         return self
 
 

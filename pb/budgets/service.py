@@ -116,13 +116,17 @@ def check_budget(budget: Budget) -> None:
     """Refuse limits that contradict each other or the ballot format."""
     ballot_format = BallotFormat(budget.ballot_format)
     if budget.max_selections is not None and budget.max_selections < budget.min_selections:
-        raise InvalidInput("max_selections is below min_selections", field="max_selections")
+        raise InvalidInput("max_selections is below min_selections", field="max_selections",
+                           fields=["max_selections", "min_selections"])
     if ballot_format is BallotFormat.CUMULATIVE:
         _require(budget, "max_points_per_project", "max_total_points")
     elif budget.max_points_per_project is not None or budget.max_total_points is not None:
-        raise InvalidInput("points limits apply only to cumulative ballots", field="max_total_points")
+        given = "max_total_points" if budget.max_total_points is not None else "max_points_per_project"
+        raise InvalidInput("points limits apply only to cumulative ballots", field=given,
+                           fields=[given, "ballot_format"])
     if ballot_format is not BallotFormat.KNAPSACK and budget.max_cost is not None:
-        raise InvalidInput("a cost cap applies only to knapsack ballots", field="max_cost")
+        raise InvalidInput("a cost cap applies only to knapsack ballots", field="max_cost",
+                           fields=["max_cost", "ballot_format"])
     if ballot_format is BallotFormat.KNAPSACK and budget.max_cost is None:
         budget.max_cost = budget.amount
     _check_rule_params(budget.rule_params)
@@ -161,7 +165,7 @@ def _require(budget: Budget, *fields: str) -> None:
         if getattr(budget, field) is None:
             raise InvalidInput(
                 "%(ballot_format)s ballots need %(field_value)s",
-                field=field, ballot_format=budget.ballot_format, field_value=field,
+                field=field, fields=[field, "ballot_format"], ballot_format=budget.ballot_format, field_value=field,
             )
 
 

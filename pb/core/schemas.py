@@ -3,15 +3,34 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+from pydantic_core import PydanticCustomError
+
+from pb.core.errors import fill
 
 MAX_ID = 2**31 - 1
 """The largest row id: every id column is PostgreSQL's ``integer``."""
 
 RowId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 """A row id in a body: a JSON integer (never ``"12"``) within the id columns' range."""
+
+FIELDS_DISAGREE = "fields_disagree"
+"""The pydantic error type of a check across fields (:func:`disagreement`)."""
+
+
+def disagreement(message: str, *fields: str, **values: str | int) -> PydanticCustomError:
+    """What a model validator raises when its fields contradict each other.
+
+    ``message`` is an English message id (``%(name)s`` filled from ``values``), answered in the caller's language;
+    ``fields`` are the fields involved, relative to the model, the one to change first. The HTTP edge
+    (pb.http.request_body) reports them as the problem's ``field`` and ``fields``, where a plain ``ValueError``
+    would only name the model (or, at the top, nothing).
+    """
+    context: dict[str, Any] = {"fields": list(fields), "message_id": message, "values": values}
+    return PydanticCustomError(FIELDS_DISAGREE, fill(message, values), context)
+
 
 Language = Literal["fi", "sv", "en"]
 LANGUAGES: tuple[Language, ...] = ("fi", "sv", "en")

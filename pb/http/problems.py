@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Request, Response
@@ -80,23 +81,47 @@ def _field_of(error: dict[str, Any]) -> str | None:
     return str(key) if key else None
 
 
+class InvalidBody(Exception):
+    """A body's validation errors with more than Litestar keeps of them (a key and a text): the fields a check
+    across fields involves, and its message id (pb.http.request_body). Not a ValueError, which msgspec would turn
+    back into a bare text."""
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__("invalid body")
+        self.errors = errors
+
+
+def handle_invalid_body(request: Request[Any, Any, Any], exc: InvalidBody) -> Response[dict[str, Any]]:
+    return _validation_problem(request, exc.errors, "invalid body")
+
+
 def handle_validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
-    errors = [
-        {"field": _field_of(e), "message": str(e.get("message", "invalid"))}
-        for e in (exc.extra if isinstance(exc.extra, list) else [])
-        if isinstance(e, dict)
-    ]
-    first = errors[0] if errors else None
-    detail = f"{first['field']}: {first['message']}" if first and first["field"] else str(exc.detail)
-    return problem(
-        request,
-        status=422,
-        code="invalid_input",
-        title="Invalid input",
-        detail=detail,
-        field=first["field"] if first else None,
-        errors=errors,
-    )
+    found = [e for e in (exc.extra if isinstance(exc.extra, list) else []) if isinstance(e, dict)]
+    return _validation_problem(request, found, str(exc.detail))
+
+
+def _validation_problem(request: Request[Any, Any, Any], found: list[dict[str, Any]], fallback: str
+                        ) -> Response[dict[str, Any]]:
+    words = translator(problem_language(request))
+    errors = [_entry(e, words.translations.gettext) for e in found]
+    if not errors:
+        return problem(request, status=422, code="invalid_input", title="Invalid input", detail=fallback)
+    first, raw = errors[0], found[0]
+    if "fields" in first:
+        # A check across fields says what is wrong in its own (translated) words and names every field involved.
+        return problem(request, status=422, code="invalid_input", title="Invalid input",
+                       detail=str(raw["message_id"]), values=raw.get("values"), field=first["field"],
+                       fields=first["fields"], errors=errors)
+    detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
+    return problem(request, status=422, code="invalid_input", title="Invalid input", detail=detail,
+                   field=first["field"], errors=errors)
+
+
+def _entry(error: dict[str, Any], gettext: Callable[[str], str]) -> dict[str, Any]:
+    if "fields" not in error:
+        return {"field": _field_of(error), "message": str(error.get("message", "invalid"))}
+    return {"field": _field_of(error), "message": fill(gettext(str(error["message_id"])), error.get("values") or {}),
+            "fields": list(error["fields"])}
 
 
 def handle_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
@@ -160,6 +185,7 @@ def handle_internal_error(request: Request[Any, Any, Any], exc: Exception) -> Re
 EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     PbError: handle_pb_error,
     ValidationException: handle_validation_error,
+    InvalidBody: handle_invalid_body,
     HTTPException: handle_http_error,
     IntegrityError: handle_integrity_error,
     DBAPIError: handle_database_error,

@@ -13,6 +13,10 @@ from litestar.exceptions import ClientException, HTTPException
 from litestar.plugins.pydantic import PydanticInitPlugin
 from litestar.status_codes import HTTP_415_UNSUPPORTED_MEDIA_TYPE
 from litestar.typing import FieldDefinition
+from pydantic_core import ErrorDetails
+
+from pb.core.schemas import FIELDS_DISAGREE
+from pb.http.problems import InvalidBody
 
 MAX_DEPTH = 32
 """Far deeper than any of pb's bodies; deeper input would only cost recursion (and at ~1,000 levels, fail in it)."""
@@ -90,10 +94,29 @@ def _validate(model_type: type[pydantic.BaseModel], value: Any) -> pydantic.Base
     try:
         return model_type.model_validate(value)
     except pydantic.ValidationError as exc:
+        errors = exc.errors(include_input=False, include_url=False)
+        if any(e["type"] == FIELDS_DISAGREE for e in errors):
+            # Litestar's messages keep a key and a text only: the fields involved and the message id would be
+            # lost, so these are answered as they are.
+            raise InvalidBody(body_errors(errors)) from exc
         # Litestar's own error type is how its signature model learns the fields at fault.
-        raise ExtendedMsgSpecValidationError(
-            errors=[dict(e) for e in exc.errors(include_input=False, include_url=False)]
-        ) from exc
+        raise ExtendedMsgSpecValidationError(errors=[dict(e) for e in errors]) from exc
+
+
+def body_errors(errors: list[ErrorDetails]) -> list[dict[str, Any]]:
+    """Pydantic's errors of a body as the validation problem's entries: the field at fault (a dotted path), the
+    message, and for a check across fields, every field involved and the message id with its values."""
+    found: list[dict[str, Any]] = []
+    for error in errors:
+        at = [str(part) for part in error["loc"]]
+        entry: dict[str, Any] = {"key": ".".join(at), "message": error["msg"], "source": "body"}
+        context = error.get("ctx") or {}
+        if error["type"] == FIELDS_DISAGREE:
+            fields = [".".join([*at, name]) for name in context["fields"]]
+            entry |= {"key": fields[0], "fields": fields, "message_id": context["message_id"],
+                      "values": context["values"]}
+        found.append(entry)
+    return found
 
 
 class ModelStrictnessPlugin(PydanticInitPlugin):

@@ -62,7 +62,8 @@ def error_messages() -> list[tuple[str, int, str]]:
     Errors (``pb.core.errors.PbError`` and its subclasses, wherever defined) are not gettext calls: their
     sentences are message ids by convention, translated when a problem detail is answered. Found from the source,
     without importing it: the classes whose bases lead to ``PbError``, then their ``title`` attributes and the
-    first argument of every call to one of them; and the literal titles and details of ``problem(...)``.
+    first argument of every call to one of them; the literal titles and details of ``problem(...)``; and the
+    messages of checks across fields (``disagreement(...)``).
     """
     trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in sorted((ROOT / "pb").rglob("*.py"))}
     bases: dict[str, set[str]] = {}
@@ -85,6 +86,10 @@ def error_messages() -> list[tuple[str, int, str]]:
                 )
             elif isinstance(node, ast.Call) and _name(node.func) in errors and node.args:
                 first = node.args[0]
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    found.append((where, node.lineno, first.value))
+            elif isinstance(node, ast.Call) and _name(node.func) == "disagreement" and node.args:
+                first = node.args[0]  # a check across fields (pb.core.schemas.disagreement)
                 if isinstance(first, ast.Constant) and isinstance(first.value, str):
                     found.append((where, node.lineno, first.value))
             elif isinstance(node, ast.Call) and _name(node.func) == "problem":  # pb.http.problems' own answers

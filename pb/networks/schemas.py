@@ -7,7 +7,17 @@ from datetime import datetime
 from pydantic import Field, model_validator
 
 from pb.core.models import NetworkKind
-from pb.core.schemas import District, Input, LocalizedName, LocalizedText, Name, Output, PostalCode, Slug
+from pb.core.schemas import (
+    District,
+    Input,
+    LocalizedName,
+    LocalizedText,
+    Name,
+    Output,
+    PostalCode,
+    Slug,
+    disagreement,
+)
 
 
 class Coordinator(Input):
@@ -31,7 +41,8 @@ class NetworkCreate(Input):
     @model_validator(mode="after")
     def _regional_networks_cover_an_area(self) -> NetworkCreate:
         if self.kind is NetworkKind.REGIONAL and not (self.postal_codes or self.districts):
-            raise ValueError("a regional network lists the postal codes or districts it covers")
+            raise disagreement("a regional network lists the postal codes or districts it covers",
+                               "postal_codes", "districts", "kind")
         return self
 
 

@@ -74,7 +74,8 @@ async def update_network(
     if data.archived is not None:
         network.archived_at = (network.archived_at or now) if data.archived else None
     if network.kind == NetworkKind.REGIONAL.value and not (network.postal_codes or network.districts):
-        raise InvalidInput("a regional network lists the postal codes or districts it covers", field="postal_codes")
+        raise InvalidInput("a regional network lists the postal codes or districts it covers", field="postal_codes",
+                           fields=["postal_codes", "districts"])
     session.add(network)
     await audit.record(
         session, actor=actor.actor, action="network.update", target=f"network:{network_id}", now=now,

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, AwareDatetime, Field, StrictInt, model_validator
 
 from pb.budgets.schemas import MAX_AMOUNT
-from pb.core.schemas import Input, LocalizedName, Output, RowId
+from pb.core.schemas import Input, LocalizedName, Output, RowId, disagreement
 from pb.proposals.models import Feasibility, ReportOutcome
 from pb.proposals.text import Line, LongText, Message, Reason, Texts, Titles
 
@@ -34,7 +34,7 @@ class AdvancementRule(Input):
     @model_validator(mode="after")
     def _params(self) -> AdvancementRule:
         if self.id == "top-k" and self.k is None:
-            raise ValueError("the top-k rule needs k")
+            raise disagreement("the top-k rule needs k", "k", "id")
         return self
 
     def params(self) -> dict[str, Any]:
@@ -58,7 +58,7 @@ class StageCreate(Input):
     @model_validator(mode="after")
     def _order(self) -> StageCreate:
         if self.ends_at <= self.starts_at:
-            raise ValueError("ends_at must be after starts_at")
+            raise disagreement("ends_at must be after starts_at", "ends_at", "starts_at")
         return self
 
 
@@ -133,7 +133,7 @@ class ReviewCreate(Input):
     def _cost_when_feasible(self) -> ReviewCreate:
         feasible = self.decision in (Feasibility.FEASIBLE, Feasibility.FEASIBLE_WITH_CHANGES)
         if feasible and self.cost is None:
-            raise ValueError("a feasible proposal needs a binding cost estimate (cost)")
+            raise disagreement("a feasible proposal needs a binding cost estimate (cost)", "cost", "decision")
         return self
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import Field, StrictFloat, StrictInt, model_validator
 
 from pb.budgets.schemas import MAX_AMOUNT
-from pb.core.schemas import Input, Output, RowId
+from pb.core.schemas import Input, Output, RowId, disagreement
 from pb.proposals.text import Line, Reason, Texts, Theme, Titles
 
 # A point must fall in or near Finland (mainland, Åland and the sea areas around them).
@@ -25,9 +25,10 @@ class Location(Input):
     @model_validator(mode="after")
     def _address_or_point(self) -> Location:
         if (self.lat is None) != (self.lon is None):
-            raise ValueError("a map point needs both lat and lon")
+            missing, given = ("lat", "lon") if self.lat is None else ("lon", "lat")
+            raise disagreement("a map point needs both lat and lon", missing, given)
         if self.address is None and self.lat is None:
-            raise ValueError("give an address or a map point")
+            raise disagreement("give an address or a map point", "address", "lat", "lon")
         return self
 
 

@@ -65,10 +65,14 @@ def bounding_box(
     """A map area from its corners: all four or none."""
     if min_lat is None and min_lon is None and max_lat is None and max_lon is None:
         return None
+    corners = {"min_lat": min_lat, "min_lon": min_lon, "max_lat": max_lat, "max_lon": max_lon}
     if min_lat is None or min_lon is None or max_lat is None or max_lon is None:
-        raise InvalidInput("a map area needs min_lat, min_lon, max_lat and max_lon", field="min_lat")
+        missing = [name for name, value in corners.items() if value is None]
+        raise InvalidInput("a map area needs min_lat, min_lon, max_lat and max_lon", field=missing[0],
+                           fields=[*missing, *(name for name in corners if name not in missing)])
     if min_lat > max_lat or min_lon > max_lon:
-        raise InvalidInput("the area's minimum corner is beyond its maximum", field="min_lat")
+        fields = ["min_lat", "max_lat"] if min_lat > max_lat else ["min_lon", "max_lon"]
+        raise InvalidInput("the area's minimum corner is beyond its maximum", field=fields[0], fields=fields)
     return min_lat, min_lon, max_lat, max_lon
 
 

@@ -76,7 +76,7 @@ async def update_stage(
     if data.starts_at is not None and data.starts_at != stage.starts_at and stage.starts_at <= now:
         raise PhaseConflict("the deliberation round has started: only its end can move", field="starts_at")
     if ends_at <= starts_at:
-        raise InvalidInput("ends_at must be after starts_at", field="ends_at")
+        raise InvalidInput("ends_at must be after starts_at", field="ends_at", fields=["ends_at", "starts_at"])
     if ends_at <= now:
         raise InvalidInput("ends_at must be in the future; close the round early instead", field="ends_at")
     siblings = [s for s in await stages_of(session, stage.round_id) if s.id != stage.id]

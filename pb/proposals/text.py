@@ -21,7 +21,7 @@ from typing import Annotated
 from pydantic import AfterValidator, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
-from pb.core.schemas import Input
+from pb.core.schemas import Input, disagreement
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_IN_LINE = re.compile(r"[\x00-\x1f\x7f]")
@@ -95,7 +95,7 @@ class Texts(Input):
     @model_validator(mode="after")
     def _one_language(self) -> Texts:
         if not self.as_dict():
-            raise ValueError("write it in at least one of fi, sv, en")
+            raise disagreement("write it in at least one of fi, sv, en", "fi", "sv", "en")
         return self
 
     def as_dict(self) -> dict[str, str]:

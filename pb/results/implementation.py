@@ -33,9 +33,10 @@ async def report_progress(
     else:
         ensure_coordinates_network(actor, municipality_id=budget_round.municipality_id, network_id=budget.network_id)
     if status is ProgressStatus.CANCELLED and not cancel_reason:
-        raise InvalidInput("a cancelled project needs the reason", field="cancel_reason")
+        raise InvalidInput("a cancelled project needs the reason", field="cancel_reason",
+                           fields=["cancel_reason", "status"])
     if starts_on and ends_on and ends_on < starts_on:
-        raise InvalidInput("the end date is before the start date", field="ends_on")
+        raise InvalidInput("the end date is before the start date", field="ends_on", fields=["ends_on", "starts_on"])
     update = ImplementationUpdate(
         project_id=project_id, budget_id=budget.id or 0, status=status.value,
         percent=100 if status is ProgressStatus.DONE else percent, note=note,

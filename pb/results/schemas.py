@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field, StrictInt, model_validator
 
-from pb.core.schemas import Input, LocalizedText, Output
+from pb.core.schemas import Input, LocalizedText, Output, disagreement
 from pb.results.models import ProgressStatus
 
 
@@ -83,7 +83,7 @@ class ProgressCreate(Input):
     @model_validator(mode="after")
     def _reason_only_when_cancelled(self) -> ProgressCreate:
         if self.cancel_reason is not None and self.status is not ProgressStatus.CANCELLED:
-            raise ValueError("cancel_reason is only for a cancelled project")
+            raise disagreement("cancel_reason is only for a cancelled project", "cancel_reason", "status")
         return self
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import AwareDatetime, Field, StrictInt, model_validator
 
 from pb.core.models import PHASES, Phase
-from pb.core.schemas import Input, LocalizedName, Output, RowId, Slug
+from pb.core.schemas import Input, LocalizedName, Output, RowId, Slug, disagreement
 
 
 class PhaseWindow(Input):
@@ -18,7 +18,7 @@ class PhaseWindow(Input):
     @model_validator(mode="after")
     def _ends_after_start(self) -> PhaseWindow:
         if self.ends_at <= self.starts_at:
-            raise ValueError("ends_at must be after starts_at")
+            raise disagreement("ends_at must be after starts_at", "ends_at", "starts_at")
         return self
 
 
@@ -29,14 +29,18 @@ class Schedule(Input):
 
     @model_validator(mode="after")
     def _ordered_and_disjoint(self) -> Schedule:
-        order = [PHASES.index(w.phase) for w in self.phases]
-        if Phase.DRAFT in (w.phase for w in self.phases):
-            raise ValueError("the draft phase has no window: it lasts until the next phase starts")
-        if order != sorted(set(order)):
-            raise ValueError("phases must be listed once each, in phase order")
-        for earlier, later in zip(self.phases, self.phases[1:], strict=False):
+        for i, window in enumerate(self.phases):
+            if window.phase is Phase.DRAFT:
+                raise disagreement("the draft phase has no window: it lasts until the next phase starts",
+                                   f"phases.{i}.phase")
+        for i, (earlier, later) in enumerate(zip(self.phases, self.phases[1:], strict=False), start=1):
+            if PHASES.index(later.phase) <= PHASES.index(earlier.phase):
+                raise disagreement("phases must be listed once each, in phase order: %(later)s comes after "
+                                   "%(earlier)s", f"phases.{i}.phase", f"phases.{i - 1}.phase",
+                                   later=later.phase.value, earlier=earlier.phase.value)
             if later.starts_at < earlier.ends_at:
-                raise ValueError(f"{later.phase} starts before {earlier.phase} ends")
+                raise disagreement("%(later)s starts before %(earlier)s ends", f"phases.{i}.starts_at",
+                                   f"phases.{i - 1}.ends_at", later=later.phase.value, earlier=earlier.phase.value)
         return self
 
 

@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb.budgets.service import list_budgets
 from pb.core.models import Municipality
+from pb.core.schemas import FIELDS_DISAGREE
 from pb.http.dependencies import DbSession
 from pb.i18n import Locale, Translator, lazy_gettext
 from pb.proposals import discussion, service, volunteers
@@ -45,9 +46,9 @@ PLAIN = lazy_gettext("Write plain text: HTML tags and script addresses are not a
 MESSAGES: Messages = {
     ("budget_id", "missing"): lazy_gettext("Choose the budget your proposal is for."),
     ("budget_id", "whole_number"): lazy_gettext("Choose the budget your proposal is for."),
-    ("title", "value_error"): ONE_LANGUAGE_TITLE,
+    ("title", FIELDS_DISAGREE): ONE_LANGUAGE_TITLE,
     ("title", "missing"): ONE_LANGUAGE_TITLE,
-    ("description", "value_error"): ONE_LANGUAGE_TEXT,
+    ("description", FIELDS_DISAGREE): ONE_LANGUAGE_TEXT,
     ("description", "missing"): ONE_LANGUAGE_TEXT,
     **{(name, "string_too_short"): lazy_gettext("Write a title of at least %(min_length)s characters.")
        for name in TEXT_FIELDS if name.startswith("title")},
