@@ -1,4 +1,5 @@
-"""``pb demo``: Tuusula with its networks, and its 2027 round open for voting, with dates relative to now."""
+"""``pb demo``: Tuusula with its networks, its 2026 round published a year ago and its 2027 round open for voting,
+with dates relative to now."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from pb.audit import log as audit
 from pb.core.models import BudgetRound
 from pb.core.settings import Settings
+from pb.demo.round_2026 import load_round_2026
 from pb.demo.round_2027 import load_round_2027
 from pb.demo.tuusula import DEMO_ACTOR, ROUND_2027, find_round, load_municipality
 
@@ -23,6 +25,7 @@ async def load_demo(session: AsyncSession, *, settings: Settings, now: datetime)
     found = await find_round(session, municipality.id, ROUND_2027)
     if found is not None:
         return found
+    await load_round_2026(session, municipality, settings, now=now)
     budget_round = await load_round_2027(session, municipality, settings, now=now)
     await audit.record(session, actor=DEMO_ACTOR.actor, action="demo.load", target=f"round:{budget_round.id}",
                        now=now)

@@ -6,7 +6,8 @@ and casts after it see the new phase), then the participation row (INSERT ... ON
 it exists), then the ballot. The cast's audit entry is a row of its own in ``cast_event`` (no shared lock).
 
 The voting window is judged by the database's clock, read in the same transaction (SECURITY.md C4): app servers'
-clocks may drift, the database orders the casts and the close.
+clocks may drift, the database orders the casts and the close. Only code that loads a past round's ballots at the
+moments they were cast (the demo's earlier round) names a moment of its own (``window_at``); no request can.
 """
 
 from __future__ import annotations
@@ -67,14 +68,19 @@ async def cast(
 
 
 async def cast_ballot(
-    session: AsyncSession, request: CastRequest, *, keys: VotingKeys, cache: VotingCache
+    session: AsyncSession, request: CastRequest, *, keys: VotingKeys, cache: VotingCache,
+    window_at: datetime | None = None,
 ) -> CastResult:
     """Store the ballot of the resident signed in with the request's session (whose token was verified) for the
     budget, replacing their earlier one when the round allows revoting. A revoked, expired or unknown session is
-    a 401, judged before anything else."""
+    a 401, judged before anything else.
+
+    ``window_at`` judges the voting window at that moment instead of by the database's clock: for replaying a
+    past round's casts at their own moments (:mod:`pb.demo.round_2026`). Every request leaves it out.
+    """
     budget_id, data, now = request.budget_id, request.data, request.now
     locked, voter = await _lock_round_of(session, budget_id, request.session_id, now)
-    frozen = await _open_round(session, locked, cache)
+    frozen = await _open_round(session, locked, cache, locked.database_now if window_at is None else window_at)
     if data.config_hash != frozen.config_hash:
         raise StaleConfig(
             "the ballot was made for another configuration of the round; reload it", field="config_hash"
@@ -151,11 +157,13 @@ def _round_lock_query(dialect: str) -> Any:
     )
 
 
-async def _open_round(session: AsyncSession, locked: _LockedRound, cache: VotingCache) -> FrozenRound:
+async def _open_round(
+    session: AsyncSession, locked: _LockedRound, cache: VotingCache, window_at: datetime
+) -> FrozenRound:
     if locked.phase != Phase.VOTING.value or locked.config_hash is None:
         raise VotingClosed("voting is not open: the round is in its %(phase)s phase", phase=locked.phase)
     frozen = await cache.frozen_round(session, locked.round_id, locked.config_hash)
-    if frozen.voting_ends_at is not None and locked.database_now >= frozen.voting_ends_at:
+    if frozen.voting_ends_at is not None and window_at >= frozen.voting_ends_at:
         raise VotingClosed("voting has ended")
     return frozen
 

@@ -138,6 +138,25 @@ def test_no_service_reaches_litestar() -> None:
     assert litestar_paths(modules(), documented_ranks()) == []
 
 
+def window_moment_callers(found: Mapping[str, Module]) -> list[str]:
+    """Modules that call anything with ``window_at=``: a cast judged at a moment of the caller's, not the database's."""
+    return sorted(
+        module.name for module in found.values()
+        if any(isinstance(node, ast.keyword) and node.arg == "window_at"
+               for node in ast.walk(ast.parse(module.path.read_text(encoding="utf-8"))))
+    )
+
+
+def test_only_the_demo_judges_a_voting_window_at_a_moment_of_its_own() -> None:
+    # docs/security.md (C4): every request's cast meets the database's clock; only loading a past round may not.
+    assert [name for name in window_moment_callers(modules()) if not name.startswith("pb.demo.")] == []
+
+
+def test_a_route_naming_a_window_moment_is_found(tree: Path) -> None:
+    (tree / "pb/things/routes.py").write_text("def f(cast) -> None:\n    cast(window_at=None)\n")
+    assert window_moment_callers(modules(tree)) == ["pb.things.routes"]
+
+
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
     """A small tree with the same shapes: a core, a service, its routes, the HTTP edge."""

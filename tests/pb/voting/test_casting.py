@@ -18,8 +18,16 @@ from sqlmodel import col, select
 from pb.audit.models import AuditEvent, CastEvent
 from pb.core.db import create_sessionmaker
 from pb.core.models import Role, RoundPhase
+from pb.core.settings import Settings
+from pb.voting.cache import VotingCache
+from pb.voting.errors import VotingClosed
+from pb.voting.keys import VotingKeys
+from pb.voting.prepared import CastRequest
+from pb.voting.schemas import BallotCast
+from pb.voting.service import cast_ballot
 from tests.conftest import Clock, Tokens
 from tests.factories import DemoWorld
+from tests.pb.auth import helpers as auth_helpers
 from tests.pb.voting.conftest import SignIn
 from tests.pb.voting.election import Election, cast, close_voting, counts, open_voting
 
@@ -217,6 +225,41 @@ async def test_the_voting_window_is_judged_by_the_database_clock_not_the_app_clo
     assert before.status_code == 201, before.json()
     assert (after.status_code, after.json()["code"]) == (409, "voting_closed")
     assert await counts(engine, election.budgets["luonto-ja-liikunta"]) == (1, 1)
+
+
+async def test_a_past_round_s_cast_replayed_at_its_own_moment_is_judged_then_and_a_request_by_the_database_clock(
+    client: httpx.AsyncClient, engine: AsyncEngine, settings: Settings, clock: Clock, world: DemoWorld,
+    sign_in: SignIn,
+) -> None:
+    """The demo loads last year's ballots at the moments they were cast (``window_at``); a request that comes
+    now, whatever the app clock says, meets the database's clock and the closed window."""
+    closed_at = await _database_now(engine) - timedelta(days=300)
+    async with engine.begin() as connection:
+        await connection.execute(
+            update(RoundPhase).where(col(RoundPhase.round_id) == world.round_id, col(RoundPhase.phase) == "voting")
+            .values(starts_at=closed_at - timedelta(days=20), ends_at=closed_at))
+    clock.now = closed_at - timedelta(days=10)
+    election = await open_voting(engine, clock, world)
+    moment = clock.advance(days=9)  # a day before the close, by the app's clock too
+    token, resident = await auth_helpers.sign_in(engine, settings, clock)
+    request = CastRequest(election.budgets["hyryla"], resident.session_id,
+                          BallotCast(selections=["A"], config_hash=election.config_hash), None, moment)
+
+    async def replay(at: datetime | None) -> str | None:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            try:
+                await cast_ballot(session, request, keys=VotingKeys(settings.voter_key_master), cache=VotingCache(),
+                                  window_at=at)
+            except VotingClosed as refused:
+                return refused.code
+        return None
+
+    assert await replay(None) == "voting_closed"
+    assert await replay(closed_at) == "voting_closed"
+    assert await replay(moment) is None
+    by_request = await cast(client, election, "hyryla", ["B"], {"Authorization": f"Bearer {token}"})
+    assert (by_request.status_code, by_request.json()["code"]) == (409, "voting_closed")
+    assert await counts(engine, election.budgets["hyryla"]) == (1, 1)
 
 
 async def test_retry_with_the_same_idempotency_key_returns_the_same_receipt_and_stores_nothing(
