@@ -29,8 +29,9 @@ def test_demo_loads_tuusula_once_even_when_run_twice(cli_env: Path) -> None:
     assert first.exit_code == 0, first.output
     assert second.exit_code == 0, second.output
     with sqlite3.connect(cli_env) as db:
-        assert db.execute("SELECT count(*) FROM budget_round").fetchone() == (1,)
-        assert db.execute("SELECT count(*) FROM budget").fetchone() == (8,)
+        assert db.execute("SELECT slug FROM budget_round ORDER BY year").fetchall() == [("tuusula-2026",),
+                                                                                    ("tuusula-2027",)]
+        assert db.execute("SELECT count(*) FROM budget").fetchone() == (16,)
         names = {row[0] for row in db.execute("SELECT slug FROM network")}
     assert names == {"hyryla", "riihikallio", "jokela", "kellokoski", "luonto-ja-liikunta", "elinkeinoverkosto"}
 

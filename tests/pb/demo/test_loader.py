@@ -106,7 +106,8 @@ async def test_proposals_went_through_every_stage_with_their_deliberation(
 ) -> None:
     async with create_sessionmaker(engine)() as session:
         proposals = (await session.exec(select(Proposal).where(Proposal.round_id == demo.id))).all()
-        on_ballot = {p.proposal_id for p in (await session.exec(select(BallotProject))).all()}
+        on_ballot = {p.proposal_id for p in (await session.exec(select(BallotProject).join(
+            Budget, col(Budget.id) == col(BallotProject.budget_id)).where(Budget.round_id == demo.id))).all()}
         comments = (await session.exec(select(ProposalComment))).all()
         reviews = (await session.exec(select(ProposalReview.decision))).all()
         supports = (await session.exec(select(func.count()).select_from(ProposalSupport))).one()
