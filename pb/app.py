@@ -32,6 +32,7 @@ from pb.http.dependencies import (
     provide_voting_cache,
 )
 from pb.http.health import health
+from pb.http.openapi import COMPONENTS, document_operations
 from pb.http.problems import EXCEPTION_HANDLERS
 from pb.http.request_body import JsonRequest, ModelStrictnessPlugin, require_json_body
 from pb.http.security import security_headers
@@ -138,6 +139,8 @@ def create_app(
             version=__version__,
             path="/schema",
             render_plugins=[JsonRenderPlugin()],
+            components=COMPONENTS,
+            use_handler_docstrings=True,
         ),
         logging_config=ProcessLoggingConfig(
             root={"level": settings.log_level, "handlers": ["queue_listener"]},
@@ -148,6 +151,7 @@ def create_app(
         debug=False,
     )
     attach_signin(app, settings)
+    document_operations(app)
     return app
 
 

@@ -10,6 +10,7 @@ from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie, State
 from litestar.di import NamedDependency, Provide
 from litestar.handlers.base import BaseRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect
 
@@ -99,7 +100,10 @@ class SignInController(Controller):
     tags = ["sign-in"]  # noqa: RUF012
     dependencies = {"oidc": Provide(provide_oidc, sync_to_thread=False)}  # noqa: RUF012
 
-    @get("/login", guards=[limit_signin], operation_id="signIn")
+    @get("/login", guards=[limit_signin], operation_id="signIn", status_code=302, responses={
+        307: ResponseSpec(None, description="Started on another name of this host: the same address on the one "
+                          "that the identity provider sends the browser back to."),
+    })
     async def login(
         self, request: Request[Any, Any, Any], db_session: DbSession, settings: AppSettings, oidc: Oidc, now: Now,
     ) -> Redirect:
@@ -112,7 +116,10 @@ class SignInController(Controller):
                         cookies=[_cookie(LOGIN_COOKIE, start.browser_binding, max_age=max_age)])
 
     @get("/callback", guards=[limit_signin], dependencies={"attempt": Provide(provide_login_attempt)},
-         operation_id="signInCallback")
+         operation_id="signInCallback", responses={
+             303: ResponseSpec(None, description="A sign-in started from a page: back to that page, with the "
+                               "session in its cookies."),
+         })
     async def callback(
         self,
         request: Request[Any, Any, Any],
@@ -123,7 +130,7 @@ class SignInController(Controller):
         attempt: Attempt,
         code: FromQuery[str | None] = None,
         error: FromQuery[str | None] = None,
-    ) -> Response[SignedIn] | Redirect:
+    ) -> Response[SignedIn]:
         """Finish the sign-in: a new session, as a cookie for browsers and a bearer token in the body.
 
         A sign-in started from a page goes back to that page (303) with the cookies and no token in a body.

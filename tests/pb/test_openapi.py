@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from litestar import Controller, Litestar
 from litestar.handlers import HTTPRouteHandler
+from openapi_spec_validator import validate
 
 from pb.app import create_app
 from pb.core.settings import Settings
+from pb.http.openapi import PROBLEMS
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -61,3 +63,45 @@ def _subclasses(cls: type[Controller]) -> list[type[Controller]]:
         found.append(sub)
         found.extend(_subclasses(sub))
     return found
+
+
+def test_the_document_is_valid_openapi(app: Litestar) -> None:
+    validate(app.openapi_schema.to_schema())
+
+
+def test_the_document_declares_the_credentials_pb_accepts(app: Litestar) -> None:
+    document = app.openapi_schema.to_schema()
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["apiToken"] == {**schemes["apiToken"], "type": "http", "scheme": "bearer"}
+    assert schemes["sessionToken"] == {**schemes["sessionToken"], "type": "http", "scheme": "bearer"}
+    assert schemes["sessionCookie"] == {
+        **schemes["sessionCookie"], "type": "apiKey", "in": "cookie", "name": "__Host-pb_session"
+    }
+    assert schemes["csrfToken"] == {**schemes["csrfToken"], "type": "apiKey", "in": "header", "name": "X-CSRF-Token"}
+    security = {f"{method} {path}": operation.get("security") for method, path, operation in operations(document)}
+    staff: list[dict[str, list[str]]] = [{"apiToken": []}]
+    signed_in_write: list[dict[str, list[str]]] = [{"sessionToken": []}, {"sessionCookie": [], "csrfToken": []}]
+    assert security["POST /rounds"] == staff
+    assert security["GET /rounds"] is None  # public
+    assert security["POST /budgets/{budget_id}/ballot"] == signed_in_write
+    assert security["GET /auth/me"] == [{"sessionToken": []}, {"sessionCookie": []}]
+    assert security["POST /proposals"] == [{"apiToken": []}, *signed_in_write]
+    assert security["GET /budgets/{budget_id}/export"] == [
+        {}, {"apiToken": []}, {"sessionToken": []}, {"sessionCookie": []}
+    ]
+
+
+def test_errors_are_documented_as_problem_details(app: Litestar) -> None:
+    document = app.openapi_schema.to_schema()
+    responses = document["components"]["responses"]
+    for listed in responses.values():
+        assert list(listed["content"]) == ["application/problem+json"]
+    for method, path, operation in operations(document):
+        codes = operation["responses"]
+        assert "default" in codes, f"{method} {path}"
+        assert all(
+            codes[code] == {"$ref": f"#/components/responses/{name}"}
+            for code, (name, _) in PROBLEMS.items() if code in codes
+        ), f"{method} {path}: {codes}"
+        if operation.get("security") and {} not in operation["security"]:
+            assert {"401", "403"} <= set(codes), f"{method} {path}"
