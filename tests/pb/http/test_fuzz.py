@@ -1,0 +1,101 @@
+"""Property-based fuzzing of the whole API from pb's own OpenAPI document (schemathesis).
+
+Every operation of the document gets a few generated requests, valid and invalid ones, anonymous and with an
+official's token, on the demo world of each database. Any 5xx fails, and so does an answer whose status, media
+type or body the document does not describe. Hypothesis draws the examples in a worker thread and hands each
+request to the test's event loop, where the app, its engine and the fixtures live. The number of examples is
+fixed, and shrinking is off, so that the run stays short; in CI Hypothesis's ``ci`` profile (loaded by itself
+when ``CI`` is set) makes it derandomized, the same examples every run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from litestar import Litestar
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.result import Ok
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.conftest import Tokens
+from tests.factories import DemoWorld
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+EXAMPLES = {GenerationMode.POSITIVE: 3, GenerationMode.NEGATIVE: 2}
+"""Per operation and caller: about 90 operations, two callers and two databases keep the run under a minute."""
+SENT = ("method", "url", "headers", "params", "json", "content", "data")
+Send = Callable[[Any], httpx.Response]
+
+
+def fuzz(document: dict[str, Any], send: Send) -> list[str]:
+    """Every operation's examples in each generation mode; the failures, one paragraph per operation and mode."""
+    failures: list[str] = []
+    for result in schemathesis.openapi.from_dict(document).get_all_operations():
+        assert isinstance(result, Ok), result.err()  # the document is valid (tests/pb/test_openapi.py)
+        operation = result.ok()
+        for mode, count in EXAMPLES.items():
+            try:
+                _examples(operation, mode, count, send)()
+            except Unsatisfiable:
+                if mode is GenerationMode.POSITIVE:
+                    raise
+                # An operation that takes nothing (GET /health) has no invalid request to make.
+            except (Exception, BaseExceptionGroup) as exc:  # every operation runs; failures are reported together
+                failures.append(f"{operation.label} ({mode.value}): {exc}")
+    return failures
+
+
+def _examples(operation: Any, mode: GenerationMode, count: int, send: Send) -> Callable[[], None]:
+    @settings(
+        max_examples=count, deadline=None, database=None, suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate], report_multiple_bugs=False,
+    )
+    @given(case=operation.as_strategy(generation_mode=mode))
+    def examples(case: Any) -> None:
+        case.validate_response(send(case), checks=CHECKS)
+
+    return examples
+
+
+async def run(app: Litestar, client: httpx.AsyncClient, headers: dict[str, str]) -> None:
+    loop = asyncio.get_running_loop()
+
+    async def request(case: Any) -> httpx.Response:
+        kwargs = {
+            key: value
+            for key, value in case.as_transport_kwargs(base_url=str(client.base_url), headers=headers).items()
+            if key in SENT
+        }
+        if isinstance(kwargs.get("data"), bytes | str):  # httpx takes a raw body as content
+            kwargs["content"] = kwargs.pop("data")
+        return await client.request(**kwargs)
+
+    def send(case: Any) -> httpx.Response:
+        return asyncio.run_coroutine_threadsafe(request(case), loop).result()
+
+    failures = await asyncio.to_thread(fuzz, app.openapi_schema.to_schema(), send)
+    assert failures == [], "\n\n".join(failures)
+
+
+@pytest.mark.slow
+async def test_the_api_holds_for_anonymous_callers(app: Litestar, client: httpx.AsyncClient, world: DemoWorld) -> None:
+    await run(app, client, {})
+
+
+@pytest.mark.slow
+async def test_the_api_holds_for_an_official(
+    app: Litestar, client: httpx.AsyncClient, tokens: Tokens, world: DemoWorld
+) -> None:
+    await run(app, client, await tokens.headers("official", municipality_id=world.municipality_id))
