@@ -16,7 +16,8 @@ from pb.auth.principal import Principal, ensure_manages_municipality
 from pb.core.errors import InvalidInput, PhaseConflict
 from pb.core.models import PHASES, BudgetRound, Phase, PhaseTransition
 from pb.lifecycle.readiness import Missing, missing_for_voting, not_ready
-from pb.results.tally import TallyFailure, attempt_tally, tally_failed
+from pb.results.errors import TallyFailed
+from pb.results.tally import TallyFailure, attempt_tally, latest_tally_failure, tally_failed
 from pb.rounds.config import round_config
 from pb.rounds.frozen_config import config_hash
 from pb.rounds.service import lock_round, windows_of
@@ -59,6 +60,12 @@ async def transition(
             "the round is in %(phase)s; it can only move on to %(next_phase)s",
             field="to", phase=current.value, next_phase=_next_name(current),
         )
+    if to is Phase.RESULTS and (failed := await latest_tally_failure(session, round_id)) is not None:
+        raise TallyFailed(
+            "the round's last tally failed (%(reason)s), so it has no results to show: tally again with "
+            "POST /rounds/%(round_id)s/tally, and once that succeeds the round can move on to results",
+            field="to", round_id=round_id, error=failed.error, reason=failed.reason,
+        )
     overridden = await _acknowledged(session, budget_round, acknowledge_not_ready, reason) if (
         to is Phase.VOTING) else []
     override = {"acknowledged_not_ready": overridden, "reason": reason} if overridden else {}
@@ -96,6 +103,8 @@ async def advance_by_schedule(
             if phase is Phase.VOTING and (missing := await missing_for_voting(session, budget_round)):
                 await _hold(session, budget_round, missing, now)
                 break
+            if phase is Phase.RESULTS and await latest_tally_failure(session, round_id) is not None:
+                break  # the failure was logged and audited when it happened; a successful tally lets it move
             failure = await _enter(
                 session, budget_round, phase, trigger="schedule", actor=SCHEDULE_ACTOR, now=now, cache=cache
             )

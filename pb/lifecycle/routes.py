@@ -15,10 +15,10 @@ from pb.core.models import Phase
 from pb.http.dependencies import Caller, DbSession, Id, Now, VotingCaches, only, provide_principal
 from pb.http.problems import problem_language
 from pb.i18n.translator import translator
-from pb.lifecycle import phases, readiness
-from pb.lifecycle.schemas import MissingPublic, ReadinessPublic, TransitionPublic, TransitionRequest
+from pb.lifecycle import phases, readiness, status
+from pb.lifecycle.schemas import ReadinessPublic, TransitionPublic, TransitionRequest
 from pb.rounds import service
-from pb.rounds.schemas import RoundPublic
+from pb.rounds.schemas import MissingPublic, RoundPublic
 
 AUTH = {"principal": Provide(provide_principal)}
 
@@ -30,8 +30,8 @@ class TransitionController(Controller):
 
     @post("/", dependencies=AUTH, status_code=200, operation_id="moveRound")
     async def transition(
-        self, db_session: DbSession, round_id: FromPath[Id], data: JSONBody[TransitionRequest], principal: Caller,
-        now: Now, voting_cache: VotingCaches,
+        self, request: Request[Any, Any, Any], db_session: DbSession, round_id: FromPath[Id],
+        data: JSONBody[TransitionRequest], principal: Caller, now: Now, voting_cache: VotingCaches,
     ) -> RoundPublic:
         """Move the round on to its next phase; voting opens only on a ready round, or with an acknowledgement
         naming every missing item (``acknowledge_not_ready``) and a ``reason``, both audited."""
@@ -39,7 +39,8 @@ class TransitionController(Controller):
             db_session, round_id=round_id, to=data.to, actor=principal, now=now, cache=voting_cache,
             acknowledge_not_ready=data.acknowledge_not_ready, reason=data.reason,
         )
-        return await service.round_public(db_session, budget_round)
+        return await status.round_public(db_session, budget_round, now=now,
+                                         words=translator(problem_language(request)))
 
     @get("/", operation_id="listTransitions")
     async def list_transitions(self, db_session: DbSession, round_id: FromPath[Id]) -> Sequence[TransitionPublic]:

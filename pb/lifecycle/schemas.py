@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
 from pb.core.models import Phase
 from pb.core.schemas import Input, Output
+from pb.rounds.schemas import MissingPublic
 
 ItemKey = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 
@@ -27,19 +28,6 @@ class TransitionPublic(Output):
     trigger: str
     actor: str
     at: datetime
-
-
-class MissingPublic(Output):
-    """One thing a round lacks before voting opens; ``key`` names it in ``acknowledge_not_ready``."""
-
-    key: str
-    code: str
-    overridable: bool
-    budget_id: int | None
-    budget_slug: str | None
-    deliberation_number: int | None
-    detail: str
-    values: dict[str, Any]
 
 
 class ReadinessPublic(Output):

@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb import __version__
 from pb.audit import log as audit
+from pb.audit.models import AuditEvent
 from pb.auth.principal import Principal, ensure_manages_municipality
 from pb.core.errors import NotFound, PbError, PhaseConflict
 from pb.core.models import Budget, BudgetRound, Phase
@@ -113,6 +114,33 @@ async def tally_round(
         },
     )
     return results
+
+
+@dataclass(frozen=True, slots=True)
+class FailedTally:
+    """A round's latest tally attempt, when it failed: when, and why (as its audit entry records it)."""
+
+    at: datetime
+    error: str
+    reason: str
+
+
+async def latest_tally_failure(session: AsyncSession, round_id: int) -> FailedTally | None:
+    """The round's latest tally attempt if it failed, None once one succeeds (or before any was made).
+
+    Read from the audit log, which records every attempt (``results.tally`` or ``results.tally_failed``) in the
+    transaction that keeps its outcome: a failure leaves no other trace, since its savepoint is rolled back.
+    """
+    query = (
+        select(AuditEvent)
+        .where(col(AuditEvent.action).in_(("results.tally", TALLY_FAILED)), AuditEvent.target == f"round:{round_id}")
+        .order_by(col(AuditEvent.seq).desc())
+        .limit(1)
+    )
+    last = (await session.exec(query)).first()
+    if last is None or last.action != TALLY_FAILED:
+        return None
+    return FailedTally(last.at, str(last.details.get("error", "")), str(last.details.get("reason", "")))
 
 
 @dataclass(frozen=True, slots=True)

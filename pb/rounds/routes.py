@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, get, patch, post, put
+from litestar import Controller, Request, get, patch, post, put
 from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from pb.auth.principal import MANAGERS
 from pb.core.models import Phase
 from pb.http.dependencies import Caller, DbSession, Id, Now, Offset, OptionalId, only, provide_principal
+from pb.http.problems import problem_language
+from pb.i18n.translator import translator
+from pb.lifecycle.status import round_public
 from pb.rounds import service
 from pb.rounds.schemas import RoundCreate, RoundPublic, RoundUpdate, Schedule
 
 AUTH = {"principal": Provide(provide_principal)}
+AnyRequest = Request[Any, Any, Any]
 
 
 class RoundController(Controller):
@@ -26,7 +30,9 @@ class RoundController(Controller):
     @get("/", operation_id="listRounds")
     async def list_rounds(
         self,
+        request: AnyRequest,
         db_session: DbSession,
+        now: Now,
         municipality_id: FromQuery[OptionalId] = None,
         phase: FromQuery[Phase | None] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
@@ -35,33 +41,40 @@ class RoundController(Controller):
         rounds = await service.list_rounds(
             db_session, municipality_id=municipality_id, phase=phase, limit=limit, offset=offset
         )
-        return [await service.round_public(db_session, r) for r in rounds]
+        words = translator(problem_language(request))
+        return [await round_public(db_session, r, now=now, words=words) for r in rounds]
 
     @post("/", dependencies=AUTH, operation_id="createRound")
     async def create_round(
-        self, db_session: DbSession, data: JSONBody[RoundCreate], principal: Caller, now: Now
+        self, request: AnyRequest, db_session: DbSession, data: JSONBody[RoundCreate], principal: Caller, now: Now
     ) -> RoundPublic:
         budget_round = await service.create_round(db_session, data=data, actor=principal, now=now)
-        return await service.round_public(db_session, budget_round)
+        return await round_public(db_session, budget_round, now=now, words=translator(problem_language(request)))
 
     @get("/{round_id:int}", operation_id="getRound")
-    async def get_round(self, db_session: DbSession, round_id: FromPath[Id]) -> RoundPublic:
-        return await service.round_public(db_session, await service.get_round(db_session, round_id))
+    async def get_round(
+        self, request: AnyRequest, db_session: DbSession, round_id: FromPath[Id], now: Now
+    ) -> RoundPublic:
+        """The round, its phase plan, and whether it is held outside voting or its tally failed (and why)."""
+        budget_round = await service.get_round(db_session, round_id)
+        return await round_public(db_session, budget_round, now=now, words=translator(problem_language(request)))
 
     @patch("/{round_id:int}", dependencies=AUTH, operation_id="updateRound")
     async def update_round(
-        self, db_session: DbSession, round_id: FromPath[Id], data: JSONBody[RoundUpdate], principal: Caller, now: Now
+        self, request: AnyRequest, db_session: DbSession, round_id: FromPath[Id], data: JSONBody[RoundUpdate],
+        principal: Caller, now: Now,
     ) -> RoundPublic:
         budget_round = await service.update_round(
             db_session, round_id=round_id, data=data, actor=principal, now=now
         )
-        return await service.round_public(db_session, budget_round)
+        return await round_public(db_session, budget_round, now=now, words=translator(problem_language(request)))
 
     @put("/{round_id:int}/schedule", dependencies=AUTH, operation_id="setRoundSchedule")
     async def set_schedule(
-        self, db_session: DbSession, round_id: FromPath[Id], data: JSONBody[Schedule], principal: Caller, now: Now
+        self, request: AnyRequest, db_session: DbSession, round_id: FromPath[Id], data: JSONBody[Schedule],
+        principal: Caller, now: Now,
     ) -> RoundPublic:
         budget_round = await service.set_schedule(
             db_session, round_id=round_id, schedule=data, actor=principal, now=now
         )
-        return await service.round_public(db_session, budget_round)
+        return await round_public(db_session, budget_round, now=now, words=translator(problem_language(request)))

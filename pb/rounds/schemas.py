@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import AwareDatetime, Field, StrictInt, model_validator
 
@@ -68,6 +69,37 @@ class PhaseWindowPublic(Output):
     ends_at: datetime
 
 
+class MissingPublic(Output):
+    """One thing a round lacks before voting opens; ``key`` names it in ``acknowledge_not_ready``."""
+
+    key: str
+    code: str
+    overridable: bool
+    budget_id: int | None
+    budget_slug: str | None
+    deliberation_number: int | None
+    detail: str
+    values: dict[str, Any]
+
+
+class RoundHeld(Output):
+    """Voting was due by the phase plan, but the round waits outside it until it is ready."""
+
+    since: datetime
+    """When the voting window began."""
+    to: Phase
+    missing: list[MissingPublic]
+    """What the round lacks, as ``GET /rounds/{id}/readiness`` lists it, in the caller's language."""
+
+
+class TallyFailurePublic(Output):
+    """The round's latest tally failed: it stays in tallying until ``POST /rounds/{id}/tally`` succeeds."""
+
+    at: datetime
+    error: str
+    reason: str
+
+
 class RoundPublic(Output):
     id: int
     municipality_id: int
@@ -84,3 +116,7 @@ class RoundPublic(Output):
     budget_count: int
     created_at: datetime
     updated_at: datetime
+    held: RoundHeld | None = None
+    """Set while the scheduler keeps the round out of voting because it is not ready."""
+    tally_failure: TallyFailurePublic | None = None
+    """Set while the round's latest tally attempt has failed."""

@@ -243,3 +243,35 @@ async def test_readiness_of_an_unknown_round_is_404(client: httpx.AsyncClient, t
     response = await client.get("/rounds/999999/readiness", headers=await tokens.headers(Role.ADMIN))
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(("language", "sentence"), [
+    ("en", "budget hyryla has no projects on its ballot"),
+    ("fi", "budjetin hyryla äänestyslipulla ei ole hankkeita"),
+    ("sv", "budget hyryla har inga projekt på röstsedeln"),
+])
+async def test_a_round_held_at_its_scheduled_opening_says_so_with_what_it_lacks_in_the_callers_language(
+    client: httpx.AsyncClient, world: DemoWorld, engine: AsyncEngine, clock: Clock, language: str,
+    sentence: str,
+) -> None:
+    due = datetime(2027, 9, 2, tzinfo=UTC)
+    before = (await client.get(f"/rounds/{world.round_id}")).json()
+    async with create_sessionmaker(engine)() as session, session.begin():
+        await advance_by_schedule(session, now=due)
+    clock.now = due
+    headers = {"Accept-Language": language}
+
+    shown = (await client.get(f"/rounds/{world.round_id}", headers=headers)).json()
+    listed = (await client.get("/rounds", params={"municipality_id": world.municipality_id}, headers=headers)).json()
+    await stock_ballots(engine, world, now=due)
+    fixed = (await client.get(f"/rounds/{world.round_id}")).json()
+
+    assert before["held"] is None
+    held = shown["held"]
+    assert (shown["phase"], held["since"], held["to"]) == ("deliberation", "2027-09-01T06:00:00Z", "voting")
+    assert [m["key"] for m in held["missing"]] == [f"no_projects:{s}" for s in sorted(
+        SLUGS, key=lambda s: world.budget_ids[s])]
+    hyryla = next(m for m in held["missing"] if m["budget_slug"] == "hyryla")
+    assert hyryla["detail"] == sentence
+    assert [r["held"] for r in listed if r["id"] == world.round_id] == [held]
+    assert fixed["held"] is None

@@ -119,3 +119,91 @@ async def test_the_scheduler_closes_voting_when_the_tally_fails_and_goes_no_furt
     assert (await client.get(f"/rounds/{election.round_id}")).json()["phase"] == "tallying"
     failures = await audit_entries(engine, TALLY_FAILED)
     assert [f.actor for f in failures] == ["system:schedule"]
+
+
+async def test_a_round_whose_tally_failed_cannot_move_to_results_until_a_tally_succeeds(
+    client: httpx.AsyncClient, engine: AsyncEngine, settings: Settings, clock: Clock, world: DemoWorld,
+    tokens: Tokens, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    election = await voted(client, engine, settings, clock, world)
+    official = await tokens.headers(Role.OFFICIAL, municipality_id=world.municipality_id)
+    break_every_rule(monkeypatch)
+    await client.post(f"/rounds/{election.round_id}/transitions", json={"to": "tallying"}, headers=official)
+
+    refused = await client.post(f"/rounds/{election.round_id}/transitions", json={"to": "results"},
+                                headers=official)
+    await client.post(f"/rounds/{election.round_id}/tally", headers=official)
+    refused_again = await client.post(f"/rounds/{election.round_id}/transitions", json={"to": "results"},
+                                      headers=official)
+
+    for response in (refused, refused_again):
+        assert response.status_code == 409, response.text
+        problem = response.json()
+        assert (problem["code"], problem["field"], problem["reason"]) == ("tally_failed", "to", "the rule fell over")
+        assert f"POST /rounds/{election.round_id}/tally" in problem["detail"]
+    assert (await client.get(f"/rounds/{election.round_id}")).json()["phase"] == "tallying"
+    monkeypatch.undo()
+    assert (await client.post(f"/rounds/{election.round_id}/tally", headers=official)).status_code == 200
+    moved = await client.post(f"/rounds/{election.round_id}/transitions", json={"to": "results"}, headers=official)
+    assert moved.status_code == 200, moved.text
+
+
+async def test_a_later_failed_tally_also_keeps_the_round_out_of_results(
+    client: httpx.AsyncClient, engine: AsyncEngine, settings: Settings, clock: Clock, world: DemoWorld,
+    tokens: Tokens, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    election = await voted(client, engine, settings, clock, world)
+    official = await tokens.headers(Role.OFFICIAL, municipality_id=world.municipality_id)
+    assert (await client.post(f"/rounds/{election.round_id}/transitions", json={"to": "tallying"},
+                              headers=official)).status_code == 200
+    break_every_rule(monkeypatch)
+    assert (await client.post(f"/rounds/{election.round_id}/tally", headers=official)).status_code == 409
+
+    refused = await client.post(f"/rounds/{election.round_id}/transitions", json={"to": "results"}, headers=official)
+
+    assert (refused.status_code, refused.json()["code"]) == (409, "tally_failed")
+
+
+async def test_the_scheduler_keeps_a_round_whose_tally_failed_out_of_results(
+    client: httpx.AsyncClient, engine: AsyncEngine, settings: Settings, clock: Clock, world: DemoWorld,
+    tokens: Tokens, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    election = await voted(client, engine, settings, clock, world)
+    break_every_rule(monkeypatch)
+    later = datetime(2027, 11, 1, tzinfo=UTC)
+
+    async with create_sessionmaker(engine)() as session, session.begin():
+        first = await advance_by_schedule(session, now=datetime(2027, 10, 9, tzinfo=UTC))
+    async with create_sessionmaker(engine)() as session, session.begin():
+        second = await advance_by_schedule(session, now=later)
+    monkeypatch.undo()
+    official = await tokens.headers(Role.OFFICIAL, municipality_id=world.municipality_id)
+    assert (await client.post(f"/rounds/{election.round_id}/tally", headers=official)).status_code == 200
+    async with create_sessionmaker(engine)() as session, session.begin():
+        third = await advance_by_schedule(session, now=later)
+
+    assert ([p.value for _, p in first], second, [p.value for _, p in third]) == (["tallying"], [], ["results"])
+
+
+async def test_a_failed_tally_shows_on_the_round_and_in_the_list_until_a_tally_succeeds(
+    client: httpx.AsyncClient, engine: AsyncEngine, settings: Settings, clock: Clock, world: DemoWorld,
+    tokens: Tokens, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    election = await voted(client, engine, settings, clock, world)
+    official = await tokens.headers(Role.OFFICIAL, municipality_id=world.municipality_id)
+    before = (await client.get(f"/rounds/{election.round_id}")).json()
+    break_every_rule(monkeypatch)
+    await client.post(f"/rounds/{election.round_id}/transitions", json={"to": "tallying"}, headers=official)
+
+    shown = (await client.get(f"/rounds/{election.round_id}")).json()
+    listed = (await client.get("/rounds", params={"municipality_id": world.municipality_id})).json()
+    monkeypatch.undo()
+    await client.post(f"/rounds/{election.round_id}/tally", headers=official)
+    fixed = (await client.get(f"/rounds/{election.round_id}")).json()
+
+    assert before["tally_failure"] is None
+    failure = {"at": clock.now.isoformat().replace("+00:00", "Z"), "error": "RuleBroke",
+               "reason": "the rule fell over"}
+    assert shown["tally_failure"] == failure
+    assert [r["tally_failure"] for r in listed if r["id"] == election.round_id] == [failure]
+    assert fixed["tally_failure"] is None
