@@ -22,22 +22,26 @@ class AuditController(Controller):
     tags = ("audit",)
     dependencies = AUTH
 
-    @get("/", operation_id="listAuditEntries")
+    @get("/", operation_id="listAuditEntries", summary="Read the audit log")
     async def entries(
         self, db_session: DbSession, principal: Caller, offset: FromQuery[Offset] = 0,
         limit: FromQuery[int] = 100,
     ) -> AuditPage:
+        """The hash-chained audit log, oldest first, paged with `offset` and `limit`: who did what to which object and
+        when. Auditors and administrators."""
         limit = max(1, min(limit, 500))
         rows, total = await service.page(db_session, principal=principal, offset=offset, limit=limit)
         return AuditPage(entries=[AuditEntry.model_validate(r) for r in rows], offset=offset, limit=limit, total=total)
 
-    @get("/verify", operation_id="verifyAuditLog")
+    @get("/verify", operation_id="verifyAuditLog", summary="Verify the audit log's hash chain")
     async def verify(self, db_session: DbSession, principal: Caller) -> AuditVerdict:
+        """Recomputes the audit log's hash chain and names every entry that was edited, removed or reordered. Auditors
+        and administrators."""
         problems, total = await service.verify(db_session, principal=principal)
         return AuditVerdict(intact=not problems, entries=total,
                             problems=[{"seq": p.seq, "problem": p.problem} for p in problems])
 
-    @get("/cast-events", operation_id="countCastEvents")
+    @get("/cast-events", operation_id="countCastEvents", summary="Count casts for an audit")
     async def cast_events(
         self, db_session: DbSession, principal: Caller, budget_id: FromQuery[OptionalId] = None
     ) -> Sequence[CastEventCountPublic]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import get
 from litestar.datastructures import State
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.response import Response
 from sqlalchemy import text
 
@@ -13,8 +14,14 @@ from pb import __version__
 from pb.core.db import SessionMaker
 
 
-@get("/health", tags=["health"], operation_id="getHealth")
+@get("/health", tags=["health"], operation_id="getHealth", summary="Check the service and its database", responses={
+    503: ResponseSpec(
+        dict[str, str], generate_examples=False, description="The database does not answer; see `Retry-After`."
+    ),
+})
 async def health(state: State) -> Response[dict[str, Any]]:
+    """Liveness and readiness for load balancers and monitors: 200 with `status: ok` when the database answers, 503
+    with `Retry-After` when it does not. No sign-in needed."""
     sessionmaker: SessionMaker = state.sessionmaker
     try:
         async with sessionmaker() as session:

@@ -28,7 +28,7 @@ class TransitionController(Controller):
     opt = only(MANAGERS)
     tags = ("rounds",)
 
-    @post("/", dependencies=AUTH, status_code=200, operation_id="moveRound")
+    @post("/", dependencies=AUTH, status_code=200, operation_id="moveRound", summary="Move a round to its next phase")
     async def transition(
         self, request: Request[Any, Any, Any], db_session: DbSession, round_id: FromPath[Id],
         data: JSONBody[TransitionRequest], principal: Caller, now: Now, voting_cache: VotingCaches,
@@ -42,8 +42,10 @@ class TransitionController(Controller):
         return await status.round_public(db_session, budget_round, now=now,
                                          words=translator(problem_language(request)))
 
-    @get("/", operation_id="listTransitions")
+    @get("/", operation_id="listTransitions", summary="List a round's phase moves")
     async def list_transitions(self, db_session: DbSession, round_id: FromPath[Id]) -> Sequence[TransitionPublic]:
+        """Every move of the round from phase to phase, oldest first: when, who (an official or the schedule) and any
+        acknowledgement given. No sign-in needed."""
         return [TransitionPublic.model_validate(t) for t in await service.transitions_of(db_session, round_id)]
 
 
@@ -52,7 +54,7 @@ class ReadinessController(Controller):
     opt = only(MANAGERS)
     tags = ("rounds",)
 
-    @get("/", dependencies=AUTH, operation_id="getRoundReadiness")
+    @get("/", dependencies=AUTH, operation_id="getRoundReadiness", summary="Check whether voting can open")
     async def readiness(
         self, request: Request[Any, Any, Any], db_session: DbSession, round_id: FromPath[Id], principal: Caller,
         now: Now,

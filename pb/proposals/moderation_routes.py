@@ -46,10 +46,22 @@ class ProposalModerationController(Controller):
                                     actor=principal, now=now)
         return await service.view(db_session, proposal_id)
 
-    hide = post("/hide", dependencies=AUTH, status_code=200, opt=HIDE, operation_id="hideProposal",
-                  summary="HideProposal")(_set_hidden)
-    unhide = post("/unhide", dependencies=AUTH, status_code=200, opt=SHOW, operation_id="unhideProposal",
-                  summary="UnhideProposal")(_set_hidden)
+    hide = post(
+        "/hide", dependencies=AUTH, status_code=200, opt=HIDE, operation_id="hideProposal",
+        summary="Hide a proposal",
+        description=(
+            "The municipality's officials hide a proposal that breaks the rules; its author sees the reason "
+            "given. Audited."
+        ),
+    )(_set_hidden)
+    unhide = post(
+        "/unhide", dependencies=AUTH, status_code=200, opt=SHOW, operation_id="unhideProposal",
+        summary="Show a hidden proposal again",
+        description=(
+            "The municipality's officials show a proposal they had hidden, with a reason its author sees. "
+            "Audited."
+        ),
+    )(_set_hidden)
 
 
 class CommentModerationController(Controller):
@@ -69,10 +81,21 @@ class CommentModerationController(Controller):
                                           reason=data.reason, actor=principal, now=now)
         return comment_view(row)
 
-    hide = post("/hide", dependencies=AUTH, status_code=200, opt=HIDE, operation_id="hideComment",
-                  summary="HideComment")(_set_hidden)
-    unhide = post("/unhide", dependencies=AUTH, status_code=200, opt=SHOW, operation_id="unhideComment",
-                  summary="UnhideComment")(_set_hidden)
+    hide = post(
+        "/hide", dependencies=AUTH, status_code=200, opt=HIDE, operation_id="hideComment",
+        summary="Hide a comment",
+        description=(
+            "The municipality's officials hide a comment that breaks the rules; the discussion shows that it was "
+            "hidden and its author sees the reason. Audited."
+        ),
+    )(_set_hidden)
+    unhide = post(
+        "/unhide", dependencies=AUTH, status_code=200, opt=SHOW, operation_id="unhideComment",
+        summary="Show a hidden comment again",
+        description=(
+            "The municipality's officials show a comment they had hidden, with a reason its author sees. Audited."
+        ),
+    )(_set_hidden)
 
 
 class RoundReportController(Controller):
@@ -81,7 +104,7 @@ class RoundReportController(Controller):
     path = "/rounds/{round_id:int}/reports"
     tags = ("moderation",)
 
-    @get("/", dependencies=AUTH, operation_id="listReports")
+    @get("/", dependencies=AUTH, operation_id="listReports", summary="List reports of content")
     async def reports(
         self,
         db_session: DbSession,
@@ -89,6 +112,7 @@ class RoundReportController(Controller):
         principal: Caller,
         report_state: Annotated[ReportState | None, QueryParameter(name="state")] = None,
     ) -> Sequence[ReportPublic]:
+        """Residents' reports of proposals and comments in the round, oldest first, for its officials."""
         rows = await moderation.reports_of_round(
             db_session, round_id=round_id, actor=principal, state=report_state
         )
@@ -99,7 +123,7 @@ class ReportController(Controller):
     path = "/reports/{report_id:int}"
     tags = ("moderation",)
 
-    @post("/resolve", dependencies=AUTH, status_code=200, operation_id="resolveReport")
+    @post("/resolve", dependencies=AUTH, status_code=200, operation_id="resolveReport", summary="Resolve a report")
     async def resolve(
         self,
         db_session: DbSession,
@@ -108,5 +132,7 @@ class ReportController(Controller):
         principal: Caller,
         now: Now,
     ) -> ReportPublic:
+        """An official closes a report of content: `hidden` hides the content (with the reason its author sees),
+        `no_action` leaves it as it is."""
         row = await moderation.resolve_report(db_session, report_id=report_id, data=data, actor=principal, now=now)
         return ReportPublic.model_validate(row)

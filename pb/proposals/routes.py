@@ -30,14 +30,17 @@ class ProposalController(Controller):
     path = "/proposals"
     tags = ("proposals",)
 
-    @post("/", dependencies=PARTICIPANT, operation_id="submitProposal")
+    @post("/", dependencies=PARTICIPANT, operation_id="submitProposal", summary="Send a proposal")
     async def submit(
         self, db_session: DbSession, data: JSONBody[ProposalCreate], who: Who, now: Now
     ) -> ProposalPublic:
+        """A signed-in resident who may take part in the round (or an official) proposes a project while the round
+        takes proposals: the budget it is for, its title and description, a theme, optionally a place and the
+        proposers' cost estimate in cents."""
         proposal = await service.submit_proposal(db_session, data=data, who=who, now=now)
         return await service.view(db_session, proposal.id or 0)
 
-    @get("/", operation_id="findProposals")
+    @get("/", operation_id="findProposals", summary="Find proposals")
     async def find(
         self,
         db_session: DbSession,
@@ -55,6 +58,8 @@ class ProposalController(Controller):
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
         offset: FromQuery[Offset] = 0,
     ) -> ProposalPage:
+        """Search and list proposals: by round, budget, network, theme and status, with full-text search in fi, sv or
+        en (`q`, `lang`), paged with `limit` and `offset`. Hidden proposals are left out. No sign-in needed."""
         where = search.ProposalFilter(
             round_id=round_id,
             budget_id=budget_id,
@@ -70,11 +75,12 @@ class ProposalController(Controller):
             items=await service.views(db_session, rows), total=total, limit=limit, offset=offset
         )
 
-    @get("/{proposal_id:int}", operation_id="getProposal")
+    @get("/{proposal_id:int}", operation_id="getProposal", summary="Get a proposal")
     async def get_proposal(self, db_session: DbSession, proposal_id: FromPath[Id]) -> ProposalPublic:
+        """One proposal with its latest version, status, support count and themes. No sign-in needed."""
         return await service.view(db_session, proposal_id)
 
-    @patch("/{proposal_id:int}", dependencies=PARTICIPANT, operation_id="reviseProposal")
+    @patch("/{proposal_id:int}", dependencies=PARTICIPANT, operation_id="reviseProposal", summary="Revise a proposal")
     async def revise(
         self,
         db_session: DbSession,
@@ -83,18 +89,25 @@ class ProposalController(Controller):
         who: Who,
         now: Now,
     ) -> ProposalPublic:
+        """Its author (or an official) changes a proposal while it can still change, with a note saying what changed
+        and why; every revision is kept (`GET /proposals/{proposal_id}/history`)."""
         await service.update_proposal(db_session, proposal_id=proposal_id, data=data, who=who, now=now)
         return await service.view(db_session, proposal_id)
 
-    @get("/{proposal_id:int}/history", operation_id="getProposalHistory")
+    @get("/{proposal_id:int}/history", operation_id="getProposalHistory", summary="List a proposal's versions")
     async def history(self, db_session: DbSession, proposal_id: FromPath[Id]) -> Sequence[VersionPublic]:
+        """Every version of the proposal, oldest first, as its author and the officials changed it.
+        No sign-in needed."""
         return [
             VersionPublic.model_validate(v)
             for v in await service.history(db_session, proposal_id=proposal_id)
         ]
 
-    @get("/{proposal_id:int}/moderation", dependencies=PARTICIPANT, operation_id="getProposalModeration")
+    @get("/{proposal_id:int}/moderation", dependencies=PARTICIPANT, operation_id="getProposalModeration",
+         summary="See a proposal's moderation state")
     async def moderation_state(
         self, db_session: DbSession, proposal_id: FromPath[Id], who: Who
     ) -> ModerationState:
+        """Which parts of the proposal are hidden and the reasons given, for the content's authors and for
+        moderators."""
         return await moderation.moderation_state(db_session, proposal_id=proposal_id, who=who)

@@ -43,13 +43,13 @@ class ResultsPolicyController(Controller):
     path = "/rounds/{round_id:int}/results-policy"
     tags = ("results",)
 
-    @get("/", dependencies=AUTH, operation_id="getResultsPolicy")
+    @get("/", dependencies=AUTH, operation_id="getResultsPolicy", summary="Get a round's research export policy")
     async def read_policy(self, db_session: DbSession, round_id: FromPath[Id], principal: Caller) -> PolicyPublic:
         """The round's export policy: who may download, the k-anonymity minimums, and whether it is frozen."""
         policy, frozen = await exports.get_policy(db_session, round_id=round_id, actor=principal)
         return PolicyPublic.model_validate({**policy.model_dump(), "frozen": frozen})
 
-    @put("/", dependencies=AUTH, operation_id="setResultsPolicy")
+    @put("/", dependencies=AUTH, operation_id="setResultsPolicy", summary="Set a round's research export policy")
     async def policy(
         self, db_session: DbSession, round_id: FromPath[Id], data: JSONBody[PolicyUpdate], principal: Caller,
         now: Now,
@@ -64,7 +64,8 @@ class ExportController(Controller):
     path = "/budgets/{budget_id:int}/export"
     tags = ("results",)
 
-    @get("/", dependencies={"caller": Provide(provide_optional_principal)}, operation_id="exportBudget")
+    @get("/", dependencies={"caller": Provide(provide_optional_principal)}, operation_id="exportBudget",
+         summary="Download a research export")
     async def export(
         self, db_session: DbSession, budget_id: FromPath[Id], caller: MaybeCaller, now: Now, settings: AppSettings,
         format: FromQuery[str] = "pb", table: FromQuery[str] = "ballots",

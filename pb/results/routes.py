@@ -61,7 +61,7 @@ class RoundResultsController(Controller):
     opt = only(MANAGERS)
     tags = ("results",)
 
-    @post("/tally", dependencies=AUTH, status_code=200, operation_id="tallyRound")
+    @post("/tally", dependencies=AUTH, status_code=200, operation_id="tallyRound", summary="Tally a round again")
     async def retally(
         self, db_session: DbSession, round_id: FromPath[Id], principal: Caller, now: Now
     ) -> Sequence[ResultPublic]:
@@ -69,7 +69,7 @@ class RoundResultsController(Controller):
         results = await tally.retally(db_session, round_id=round_id, actor=principal, now=now)
         return [ResultPublic.model_validate(r) for r in results]
 
-    @get("/manifest", operation_id="getRoundManifest")
+    @get("/manifest", operation_id="getRoundManifest", summary="Get a round's signed result manifest")
     async def manifest(self, db_session: DbSession, round_id: FromPath[Id], settings: AppSettings) -> dict[str, Any]:
         """The round's signed result manifest (every budget published)."""
         return await round_manifest(db_session, round_id=round_id, settings=settings)
@@ -82,7 +82,7 @@ class BudgetResultController(Controller):
     opt = only(MANAGERS)
     tags = ("results",)
 
-    @get("/", dependencies=AUTH, operation_id="getBudgetResult")
+    @get("/", dependencies=AUTH, operation_id="getBudgetResult", summary="Review a budget's result")
     async def review(
         self, db_session: DbSession, budget_id: FromPath[Id], principal: Caller
     ) -> ResultPublic:
@@ -90,19 +90,24 @@ class BudgetResultController(Controller):
         return ResultPublic.model_validate(await tally.result_for_official(db_session, budget_id=budget_id,
                                                                             actor=principal))
 
-    @post("/confirm", dependencies=AUTH, status_code=200, operation_id="confirmBudgetResult")
+    @post("/confirm", dependencies=AUTH, status_code=200, operation_id="confirmBudgetResult",
+          summary="Confirm a budget's result")
     async def confirm(
         self, db_session: DbSession, budget_id: FromPath[Id], principal: Caller, now: Now
     ) -> ResultPublic:
+        """An official confirms the draft result of a budget after reviewing it; only a confirmed result can be
+        published."""
         result = await tally.confirm(db_session, budget_id=budget_id, actor=principal, now=now)
         return ResultPublic.model_validate(result)
 
-    @post("/publish", dependencies=AUTH, status_code=200, operation_id="publishBudgetResult")
+    @post("/publish", dependencies=AUTH, status_code=200, operation_id="publishBudgetResult",
+          summary="Publish a budget's result")
     async def publish(
         self, db_session: DbSession, budget_id: FromPath[Id], principal: Caller, now: Now,
         data: JSONBody[PublishRequest | None] = None,
     ) -> ResultPublic:
-        """Publish a confirmed result; under k ballots only with {"acknowledge_small_count": true} (N5)."""
+        """Publish a confirmed result; a budget with fewer ballots than the results policy's minimum only with
+        ``{"acknowledge_small_count": true}``."""
         result = await tally.publish(db_session, budget_id=budget_id, actor=principal, now=now,
                                      acknowledge_small_count=bool(data and data.acknowledge_small_count))
         return ResultPublic.model_validate(result)
@@ -114,7 +119,7 @@ class PublicResultController(Controller):
     path = "/budgets/{budget_id:int}/results"
     tags = ("results",)
 
-    @get("/", operation_id="getPublicResult")
+    @get("/", operation_id="getPublicResult", summary="Get a budget's published result")
     async def public(
         self, request: Request[Any, Any, Any], db_session: DbSession, budget_id: FromPath[Id],
         lang: FromQuery[Language | None] = None,
@@ -124,19 +129,23 @@ class PublicResultController(Controller):
         view = _view(await published_result(db_session, budget_id=budget_id), locale)
         return Response(view, headers={"Content-Language": locale, "Vary": "Accept-Language"})
 
-    @get("/charts/{chart:str}", operation_id="getResultChart")
+    @get("/charts/{chart:str}", operation_id="getResultChart", summary="Get a result chart's data")
     async def chart(
         self, db_session: DbSession, budget_id: FromPath[Id], chart: FromPath[Literal["allocation", "votes"]],
         lang: FromQuery[Language] = "fi",
     ) -> dict[str, Any]:
+        """The data of a published result's chart (`allocation`: the budget split between funded projects and what is
+        left; `votes`: each project's votes) with labels in `lang`, for drawing it yourself. No sign-in needed."""
         view = await published_result(db_session, budget_id=budget_id)
         return charts.allocation(view, lang) if chart == "allocation" else charts.votes(view, lang)
 
-    @get("/svg/{chart:str}", media_type=SVG, operation_id="getResultChartSvg")
+    @get("/svg/{chart:str}", media_type=SVG, operation_id="getResultChartSvg", summary="Get a result chart as SVG")
     async def chart_svg(
         self, db_session: DbSession, budget_id: FromPath[Id], chart: FromPath[Literal["allocation", "votes"]],
         lang: FromQuery[Language] = "fi",
     ) -> Response[str]:
+        """A published result's chart as an accessible SVG image with a title, a legend and labels in `lang`
+        (`allocation` or `votes`). No sign-in needed."""
         view = await published_result(db_session, budget_id=budget_id)
         name, words = view.budget.name.get(lang) or view.budget.slug, translator(lang)
         svg = (charts.allocation_svg(charts.allocation(view, lang), name, words) if chart == "allocation"
@@ -148,7 +157,7 @@ class ResultKeysController(Controller):
     path = KEYS_PATH
     tags = ("results",)
 
-    @get("/", operation_id="getResultKeys")
+    @get("/", operation_id="getResultKeys", summary="Get the keys that sign result manifests")
     async def keys(self, db_session: DbSession, settings: AppSettings) -> dict[str, Any]:
         """Every municipality's public keys for result manifests (JWKS; each key names its municipality)."""
         return await published_keys(db_session, settings=settings)
@@ -161,11 +170,13 @@ class ProgressController(Controller):
     opt = only(NETWORK_STAFF)
     tags = ("implementation",)
 
-    @post("/", dependencies=AUTH, operation_id="reportProgress")
+    @post("/", dependencies=AUTH, operation_id="reportProgress", summary="Report a project's progress")
     async def report(
         self, db_session: DbSession, project_id: FromPath[Id], data: JSONBody[ProgressCreate], principal: Caller,
         now: Now,
     ) -> ProgressPublic:
+        """An official or the network's coordinator reports how a funded project is being carried out: a status, how
+        far along it is, a note in fi/sv/en, its dates, and why if it was cancelled. Its volunteers are told."""
         update = await implementation.report_progress(
             db_session, project_id=project_id, status=data.status, percent=data.percent, note=data.note.as_dict(),
             cancel_reason=data.cancel_reason.as_dict() if data.cancel_reason else None, starts_on=data.starts_on,
@@ -173,7 +184,7 @@ class ProgressController(Controller):
         )
         return ProgressPublic.model_validate(update)
 
-    @get("/", operation_id="listProgress")
+    @get("/", operation_id="listProgress", summary="Follow a project's implementation")
     async def feed(self, db_session: DbSession, project_id: FromPath[Id]) -> Sequence[ProgressPublic]:
         """Every progress report of the project, newest first: the feed volunteers and residents poll."""
         rows = await implementation.project_feed(db_session, project_id=project_id)
@@ -184,7 +195,8 @@ class VolunteerNoticeController(Controller):
     path = "/me/volunteer-notices"
     tags = ("implementation",)
 
-    @get("/", dependencies={"resident": Provide(provide_resident)}, operation_id="listVolunteerNotices")
+    @get("/", dependencies={"resident": Provide(provide_resident)}, operation_id="listVolunteerNotices",
+         summary="Read news of projects you help")
     async def notices(self, db_session: DbSession, resident: Voter) -> Sequence[NoticePublic]:
         """News about projects you offered to help with."""
         rows = await implementation.notices_for(db_session, volunteer_key=author_key(resident.person_key))

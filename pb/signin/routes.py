@@ -100,14 +100,16 @@ class SignInController(Controller):
     tags = ["sign-in"]  # noqa: RUF012
     dependencies = {"oidc": Provide(provide_oidc, sync_to_thread=False)}  # noqa: RUF012
 
-    @get("/login", guards=[limit_signin], operation_id="signIn", status_code=302, responses={
+    @get("/login", guards=[limit_signin], operation_id="signIn", summary="Sign in", status_code=302, responses={
         307: ResponseSpec(None, description="Started on another name of this host: the same address on the one "
                           "that the identity provider sends the browser back to."),
     })
     async def login(
         self, request: Request[Any, Any, Any], db_session: DbSession, settings: AppSettings, oidc: Oidc, now: Now,
     ) -> Redirect:
-        """Send the browser to the identity provider."""
+        """Start a resident's sign-in: the browser goes to the identity provider (Suomi.fi through a broker, a city's
+        Keycloak, or the development IdP), which sends it back to ``GET /auth/callback``. Open it in a browser, not
+        with an API client."""
         if moved := on_callback_origin(request, settings):
             return moved
         start = await service.begin_login(db_session, settings, oidc, now=now)
@@ -116,7 +118,7 @@ class SignInController(Controller):
                         cookies=[_cookie(LOGIN_COOKIE, start.browser_binding, max_age=max_age)])
 
     @get("/callback", guards=[limit_signin], dependencies={"attempt": Provide(provide_login_attempt)},
-         operation_id="signInCallback", responses={
+         operation_id="signInCallback", summary="Finish signing in", responses={
              303: ResponseSpec(None, description="A sign-in started from a page: back to that page, with the "
                                "session in its cookies."),
          })
@@ -152,12 +154,13 @@ class SignInController(Controller):
                             cookies=[*cookies, _cookie(NEXT_COOKIE, "", max_age=0)])
         return Response(service.signed_in(settings, token, resident, csrf_token=csrf, now=now), cookies=cookies)
 
-    @get("/me", dependencies={"resident": Provide(provide_resident)}, operation_id="getMe")
+    @get("/me", dependencies={"resident": Provide(provide_resident)}, operation_id="getMe", summary="Who am I")
     async def me(self, resident: Voter, now: Now) -> ResidentStatus:
         """The signed-in resident's non-identifying status."""
         return service.status(resident, now=now)
 
-    @post("/logout", status_code=204, dependencies={"resident": Provide(provide_resident)}, operation_id="signOut")
+    @post("/logout", status_code=204, dependencies={"resident": Provide(provide_resident)}, operation_id="signOut",
+          summary="Sign out")
     async def logout(self, db_session: DbSession, resident: Voter, now: Now) -> Response[None]:
         """End the session: its token stops working at once, and the cookies are cleared."""
         await close_session(db_session, session_id=resident.session_id, now=now)
@@ -166,7 +169,7 @@ class SignInController(Controller):
         ])
 
     @delete("/sessions/{session_id:str}", dependencies={"principal": Provide(provide_principal)},
-            operation_id="endSession")
+            operation_id="endSession", summary="End a resident's session")
     async def terminate(self, db_session: DbSession, session_id: FromPath[str], principal: Caller, now: Now) -> None:
         """An administrator ends a resident's session (audited)."""
         await terminate_session(db_session, session_id=session_id, actor=principal, now=now)

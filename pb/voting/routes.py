@@ -79,7 +79,7 @@ class MyBudgetsController(Controller):
         "keys": Provide(provide_voting_keys, sync_to_thread=False),
     }
 
-    @get("/", operation_id="listMyBudgets")
+    @get("/", operation_id="listMyBudgets", summary="List where you may vote")
     async def my_budgets(
         self, db_session: DbSession, round_id: FromPath[Id], resident: Voter, keys: Keys, now: Now
     ) -> Sequence[MyBudget]:
@@ -112,7 +112,7 @@ class BallotController(Controller):
             "credential": Provide(provide_credential, sync_to_thread=False),
             "casting": Provide(provide_casting, sync_to_thread=False),
         },
-        operation_id="castBallot",
+        operation_id="castBallot", summary="Cast or change your ballot",
     )
     async def cast(
         self,
@@ -141,7 +141,7 @@ class BoardController(Controller):
     path = "/budgets/{budget_id:int}/board"
     tags = ["board"]  # noqa: RUF012
 
-    @get("/", operation_id="getBoard")
+    @get("/", operation_id="getBoard", summary="Read a budget's bulletin board")
     async def board(self, db_session: DbSession, budget_id: FromPath[Id]) -> Board:
         """Every counted ballot of a budget in receipt order, with the hash over the set; after voting."""
         publication, ballots = await board.board(db_session, budget_id=budget_id)
@@ -161,7 +161,7 @@ class ReceiptController(Controller):
     path = "/board/receipts"
     tags = ["board"]  # noqa: RUF012
 
-    @get("/{receipt:str}", operation_id="lookUpReceipt")
+    @get("/{receipt:str}", operation_id="lookUpReceipt", summary="Check a ballot by its receipt")
     async def receipt(self, db_session: DbSession, receipt: Receipt) -> ReceiptLookup:
         """The published ballot with this receipt: its content only."""
         ballot = await board.published_ballot(db_session, receipt=receipt)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,28 @@ def _subclasses(cls: type[Controller]) -> list[type[Controller]]:
 
 def test_the_document_is_valid_openapi(app: Litestar) -> None:
     validate(app.openapi_schema.to_schema())
+
+
+def test_every_operation_says_what_it_does_for_a_newcomer(app: Litestar) -> None:
+    listed = operations(app.openapi_schema.to_schema())
+    generated = {
+        f"{method} {path}": re.sub(r"[_\s]", "", handler.handler_name.title())
+        for route in app.routes
+        for handler in getattr(route, "route_handlers", ())
+        if isinstance(handler, HTTPRouteHandler)
+        for method in handler.http_methods
+        for path in [route.path_format]
+    }
+    lacking = [
+        f"{method} {path}"
+        for method, path, operation in listed
+        if not operation.get("operationId")
+        or not operation.get("summary")
+        # Litestar's fallback summary is the handler's name ("ListRounds"), which says nothing new.
+        or operation["summary"] == generated.get(f"{method} {path}")
+        or len(operation.get("description") or "") < 20
+    ]
+    assert lacking == []
 
 
 def test_the_document_declares_the_credentials_pb_accepts(app: Litestar) -> None:
