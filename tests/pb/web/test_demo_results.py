@@ -85,7 +85,7 @@ async def test_every_results_page_shows_the_manifest_s_outcome_and_ballot_count(
         assert f"{len(board['ballots'])} people voted in this budget." in page.text
         assert entry["ballot_count"] == len(board["ballots"])
         assert f'href="/budgets/{entry["budget_id"]}/board"' in page.text
-        assert "Progress: Done, 100 % done." in page.text  # the first funded project is finished
+        assert "Progress: Done, 100 % done. Finished and in use." in page.text  # the first funded project
 
 
 async def test_a_receipt_from_the_board_checks_out_with_its_selections(visitor: httpx.AsyncClient) -> None:
