@@ -81,6 +81,15 @@ def serve_demo(workdir: Path) -> Iterator[Server]:
             process.kill()
 
 
+def api_headers(server: Server, *token_options: str) -> dict[str, str]:
+    """Authorization headers with the API token ``pb token TOKEN_OPTIONS`` issues against the server's database."""
+    issued = subprocess.run(
+        [sys.executable, "-m", "pb", "token", *token_options],
+        cwd=server.workdir, env={**os.environ, **server.env}, capture_output=True, text=True, check=True,
+    )
+    return {"authorization": f"Bearer {issued.stdout.strip().split()[-1]}"}
+
+
 @pytest.fixture(scope="session")
 def pb_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The demo served for the whole session (a module that changes its data serves its own)."""

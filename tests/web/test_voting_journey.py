@@ -8,10 +8,7 @@ The server is this module's own: its last test closes voting, which other browse
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.web.checks import Visit, check_page
-from tests.web.conftest import DESKTOP, PHONE, NewPage, Server, Visitor, screenshot, serve_demo
+from tests.web.conftest import DESKTOP, PHONE, NewPage, Server, Visitor, api_headers, screenshot, serve_demo
 
 ROUND = "/tuusula/vote/tuusula-2027"
 HYRYLA = f"{ROUND}/hyryla"
@@ -62,12 +59,8 @@ def send(page: Page) -> str:
 
 def official(server: Server) -> dict[str, str]:
     """An official's API token for Tuusula, issued by ``pb token`` against the server's own database."""
-    issued = subprocess.run(
-        [sys.executable, "-m", "pb", "token", "--role", "official", "--subject", "osallisuus@tuusula.example",
-         "--municipality", "tuusula"],
-        cwd=server.workdir, env={**os.environ, **server.env}, capture_output=True, text=True, check=True,
-    )
-    return {"authorization": f"Bearer {issued.stdout.strip().split()[-1]}"}
+    return api_headers(server, "--role", "official", "--subject", "osallisuus@tuusula.example",
+                       "--municipality", "tuusula")
 
 
 def close_and_publish(server: Server) -> None:
