@@ -65,6 +65,7 @@ from pb.voting.cache import VotingCache
 from pb.voting.keys import VotingKeys
 from pb.voting.routes import BallotController, BoardController, MyBudgetsController, ReceiptController
 from pb.web import compression_config, template_config, web_handlers
+from pb.web.api_docs import ApiDocsPlugin
 
 
 def create_app(
@@ -138,7 +139,7 @@ def create_app(
             title="pb — participatory budgeting",
             version=__version__,
             path="/schema",
-            render_plugins=[JsonRenderPlugin()],
+            render_plugins=[JsonRenderPlugin(), ApiDocsPlugin(settings)],
             components=COMPONENTS,
             use_handler_docstrings=True,
         ),

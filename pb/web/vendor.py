@@ -23,6 +23,9 @@ HDS_PARTS = (
 )
 COPIES = {
     "htmx.org/dist/htmx.min.js": "htmx.min.js",
+    # The API explorer at /schema/swagger (pb.web.api_docs).
+    "swagger-ui-dist/swagger-ui-bundle.js": "swagger-ui/swagger-ui-bundle.js",
+    "swagger-ui-dist/swagger-ui.css": "swagger-ui/swagger-ui.css",
     "@fontsource/inter/files/inter-latin-400-normal.woff2": "fonts/inter-latin-400-normal.woff2",
     "@fontsource/inter/files/inter-latin-700-normal.woff2": "fonts/inter-latin-700-normal.woff2",
 }
