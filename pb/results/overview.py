@@ -1,5 +1,5 @@
-"""What a round's results pages list besides one budget's outcome: which budgets are published, and each funded
-project's latest progress report."""
+"""What results pages list besides one budget's outcome: a municipality's rounds with published results, which
+budgets of a round are published, and each funded project's latest progress report."""
 
 from __future__ import annotations
 
@@ -9,8 +9,19 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb.budgets.service import list_budgets
-from pb.core.models import BallotProject, Budget
+from pb.core.models import BallotProject, Budget, BudgetRound
 from pb.results.models import BudgetResult, ImplementationUpdate, ResultStatus
+
+
+async def rounds_with_results(session: AsyncSession, *, municipality_id: int) -> Sequence[BudgetRound]:
+    """The municipality's rounds with at least one published budget, newest first."""
+    published = select(BudgetResult.round_id).where(BudgetResult.status == ResultStatus.PUBLISHED.value)
+    query = (
+        select(BudgetRound)
+        .where(BudgetRound.municipality_id == municipality_id, col(BudgetRound.id).in_(published))
+        .order_by(col(BudgetRound.year).desc(), col(BudgetRound.id).desc())
+    )
+    return (await session.exec(query)).all()
 
 
 async def published_budgets(session: AsyncSession, *, round_id: int) -> list[tuple[Budget, bool]]:

@@ -13,6 +13,7 @@ from pb.http.dependencies import AppSettings, DbSession
 from pb.i18n import LazyString, Translator
 from pb.municipalities.overview import municipality_by_slug, municipality_overview
 from pb.municipalities.service import list_municipalities
+from pb.results.overview import rounds_with_results
 from pb.web.context import Page
 from pb.web.labels import NETWORK_KINDS_PLURAL
 from pb.web.locale import LANG_PARAM
@@ -30,12 +31,20 @@ class KindChoice:
     checked: bool
 
 
+@dataclass(frozen=True, slots=True)
+class ResultsLink:
+    name: Localized
+    url: str
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FrontPage(View):
     round: RoundView | None
     networks: list[NetworkCard]
     kinds: list[KindChoice]
     shown_kind: NetworkKind | None
+    results: list[ResultsLink]
+    """The rounds with published results, newest first: this one's once published, and earlier ones'."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +82,7 @@ async def front(
     """The municipality's current round, its timeline, its networks and what residents can do now."""
     overview = await municipality_overview(db_session, slug=municipality)
     current = overview.current
+    published = await rounds_with_results(db_session, municipality_id=overview.municipality.id or 0)
     view = FrontPage(
         title=localized(current.round.name, page.locale).text if current else page.t.gettext("Participatory budgeting"),
         municipality=overview.municipality,
@@ -80,6 +90,8 @@ async def front(
         networks=network_cards(overview, page.locale, kind=kind),
         kinds=_kinds(kind, page.t),
         shown_kind=kind,
+        results=[ResultsLink(localized(r.name, page.locale), f"/{overview.municipality.slug}/results/{r.slug}")
+                 for r in published],
     )
     return render(page, view, fragment="networks")
 

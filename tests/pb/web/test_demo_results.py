@@ -110,3 +110,13 @@ async def test_anyone_downloads_the_research_data_of_every_budget(visitor: httpx
         export = await visitor.get(f"/budgets/{entry['budget_id']}/export?format=pb")
         assert export.status_code == 200, export.text
         assert f"num_votes;{entry['ballot_count']}" in export.text, entry["slug"]
+
+
+async def test_the_front_page_links_to_the_results_of_the_published_round_only(visitor: httpx.AsyncClient) -> None:
+    front = await visitor.get("/tuusula?lang=sv")
+
+    assert front.status_code == 200
+    section = front.text.split('<h2 id="results-title">', 1)[1].split("</section>", 1)[0]
+    assert section.startswith("Publicerade resultat</h2>")
+    assert re.findall(r'href="([^"]+)"', section) == [RESULTS]
+    assert "Deltagande budgetering 2026" in section
