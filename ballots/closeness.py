@@ -75,10 +75,9 @@ class Counterfactual(Protocol):
 
     def funded_with_supporters(self, project_id: str, extra: int) -> bool: ...
 
-    def cost_estimate(self, project_id: str) -> Money | None:
-        """Where the project's cost threshold probably lies, near the last cost asked; None when unknown.
-
-        It only aims the search: every figure is still confirmed by ``funded_at_cost``."""
+    def cost_estimate(self, project_id: str, low: Money, high: Money) -> Money | None:
+        """Where the project's cost threshold probably lies, between ``low`` (funded) and ``high`` (not);
+        None when unknown. It only aims the search: every figure is still confirmed by ``funded_at_cost``."""
         ...
 
 
@@ -112,27 +111,28 @@ class Rerun:
         more = Profile(self.profile.vote_type, self.profile.ballots + (ballot,) * extra)
         return project_id in self.run(self.instance, more).selected
 
-    def cost_estimate(self, project_id: str) -> Money | None:
+    def cost_estimate(self, project_id: str, low: Money, high: Money) -> Money | None:
         return None
 
 
-AIMED_PROBES = 6
+AIMED_PROBES = 12
 """At most this many probes follow the counterfactual's estimate; plain bisection does the rest."""
 
 
 def _last_true(
-    test: Callable[[int], bool], low: int, high: int, aim: Callable[[], int | None] | None = None
+    test: Callable[[int], bool], low: int, high: int, aim: Callable[[int, int], int | None] | None = None
 ) -> int:
     """With ``test(low)`` true and ``test(high)`` false, a ``k`` with ``test(k)`` and not ``test(k + 1)``.
 
-    ``aim`` may name the ``k`` it expects: the search then probes it (or the next step towards it inside
-    the bracket) instead of the middle, so a good estimate closes the bracket in two probes."""
+    ``aim`` may name the ``k`` it expects: the search then probes it (or ``k + 1`` once ``k`` is known to
+    pass) instead of the middle, so a good estimate closes the bracket in two probes."""
     aimed = 0
     while high - low > 1:
         middle = (low + high) // 2
-        target = aim() if aim is not None and aimed < AIMED_PROBES else None
-        if target is not None:
-            middle, aimed = min(max(target, low + 1), high - 1), aimed + 1
+        target = aim(low, high) if aim is not None and aimed < AIMED_PROBES else None
+        # The estimate itself, or the step beyond it when it is already known to pass; else the middle.
+        if target is not None and low <= target < high:
+            middle, aimed = max(target, low + 1), aimed + 1
         if test(middle):
             low = middle
         else:
@@ -150,7 +150,7 @@ def max_cost_not_funded(check: Counterfactual, project_id: str, cost: Money) -> 
     if not check.funded_at_cost(project_id, Fraction(0)):
         return None
     test = lambda k: check.funded_at_cost(project_id, value(k))  # noqa: E731
-    return value(_last_true(test, 0, int(top), _aim(check, project_id)))
+    return value(_last_true(test, 0, int(top), _aim(check, project_id, value)))
 
 
 def max_cost_funded(check: Counterfactual, project_id: str, cost: Money, budget: Money) -> Money:
@@ -164,14 +164,16 @@ def max_cost_funded(check: Counterfactual, project_id: str, cost: Money, budget:
     if check.funded_at_cost(project_id, value(top)):
         raise AssertionError(f"project {project_id} funded at a cost above the budget")
     test = lambda k: check.funded_at_cost(project_id, value(k))  # noqa: E731
-    return value(_last_true(test, bottom, top, _aim(check, project_id)))
+    return value(_last_true(test, bottom, top, _aim(check, project_id, value)))
 
 
-def _aim(check: Counterfactual, project_id: str) -> Callable[[], int | None]:
-    """The counterfactual's estimate of the threshold, on the cent grid."""
+def _aim(
+    check: Counterfactual, project_id: str, value: Callable[[int], Money]
+) -> Callable[[int, int], int | None]:
+    """The counterfactual's estimate of the threshold inside the bracket, on the cent grid."""
 
-    def aim() -> int | None:
-        estimate = check.cost_estimate(project_id)
+    def aim(low: int, high: int) -> int | None:
+        estimate = check.cost_estimate(project_id, value(low), value(high))
         return None if estimate is None else int(estimate // CENT)
 
     return aim

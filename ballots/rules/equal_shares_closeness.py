@@ -5,14 +5,18 @@
 as such a re-run would, from the real election's runs:
 
 - the add1 search at another cost of project ``p`` passes through the same per-voter shares; at each share
-  the real run is *replayed* (its purchases paid again, no pricing), and before each purchase ``p`` is priced
-  at the new cost. While ``p`` is surely dearer per unit of satisfaction than the round's winner (by far more
-  than rounding error) that round is unchanged; at the first round where it is not, the run continues from
-  the replayed budgets with the full engine (``equal_shares_fast.resume``, exact on a close call), so the
-  result is the run from the start's. A run in which the real one bought ``p`` continues from that round.
+  the run *without* ``p`` (the real one when it did not buy ``p``; else the real one up to the round that
+  bought it, then on without it) is kept, being the same whatever ``p`` costs. It is *replayed* (its
+  purchases paid again, no pricing), and before each purchase ``p`` is priced at the new cost. While ``p``
+  is surely dearer per unit of satisfaction than the round's winner (by far more than rounding error) that
+  round is unchanged; at the first round where it is not, the run continues from the replayed budgets with
+  the full engine (``equal_shares_fast.resume``, exact on a close call), so the result is the run from the
+  start's.
 - while replaying, the highest cost at which ``p`` could have won each round (or been affordable at the end)
   is recorded, inflated past rounding error. A later question at a higher cost skips that share at once:
-  ``p`` surely wins no round there, so the run is the real one.
+  ``p`` surely wins no round there, so the run is the kept one.
+- ``cost_estimate`` tells ``ballots.closeness`` where the threshold probably lies (in floats), so that its
+  bisection needs a few exact answers instead of about thirty; the figures are still confirmed exactly.
 - with more voters every share changes, so those questions run the search afresh on the compiled election
   with one more group of ballots (no re-parsing, no re-compiling).
 
@@ -28,7 +32,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ballots.closeness import extra_ballot
+from ballots.closeness import CENT, extra_ballot
 from ballots.instance import Instance, Money
 from ballots.profile import Profile
 from ballots.rules.equal_shares import _chooser, _greedy_completion
@@ -71,8 +75,11 @@ class MesCounterfactual:
         self._choose_changed = self.choose
         self._all = self._candidates(self.data)
         self._bases: dict[tuple[int, Fraction], _Base] = {}
-        self._stop: dict[int, Fraction] = {}
-        """Per project, the share at which the last search with it at another cost stopped."""
+        self._over: tuple[Sequence[int], Money] | None = None
+        """The last search's outcome that went over the budget and stopped it, with its cost."""
+        self._last: dict[int, tuple[Money, bool, Money | None, Fraction]] = {}
+        """Per project, the last cost asked, the answer, the budget's threshold it met and its last share."""
+        self._aims: dict[int, _Aim] = {}
         self._real_stop_share: Fraction | None = None
 
     # -- the real election's runs ------------------------------------------------------------------------
@@ -153,22 +160,48 @@ class MesCounterfactual:
             result = run_exact(data, share, candidates, self._choose_changed)
         return tuple(p.project for p in result.purchases)
 
-    def cost_estimate(self, project_id: str) -> Money | None:
-        """Where project j's cost threshold probably lies: the highest cost at which it is bought at the
-        share where the last search for it stopped (or the real one's), in floats. It aims the bisection of
-        ``ballots.closeness``; every figure is still confirmed by exact answers."""
+    def cost_estimate(self, project_id: str, low: Money, high: Money) -> Money | None:
+        """Where project j's cost threshold probably lies between ``low`` (funded) and ``high`` (not), in
+        floats; it aims the bisection of ``ballots.closeness``, whose every figure is still confirmed.
+
+        First a run's threshold: ``h(s)``, the highest cost at which the run at share s (without j) buys j,
+        for the share s where the last search stopped (the real search's at first). Once two such aims have
+        missed, also the budget's: the last search stopped on an outcome with j that went over the budget,
+        which would fit were j cheaper by the excess."""
         j = self.index[project_id]
-        share = self._stop.get(j, self._real_stop)
+        aim = self._aims.setdefault(j, _Aim())
+        last = self._last.get(j)
+        if last is not None and aim.cost is not None and last[0] == aim.cost:
+            if last[1]:
+                return aim.cost  # funded there: the next probe is one cent beyond
+            aim.misses += 1
+        # Only a budget's threshold near the bracket's top: one far below it is seldom the figure, and a
+        # probe at a low cost is dear (j is bought at many shares, each a run of its own).
+        fits = None if last is None or last[1] else last[2]
+        if fits is not None and aim.misses >= 2 and low < fits < high and 8 * (high - fits) <= high - low:
+            aim.cost = fits // CENT * CENT
+            return aim.cost
+        share = self._real_stop if last is None else last[3]
+        highest = self._highest(j, share)
+        if highest < 0:
+            return None
+        aim.cost = Fraction(highest) // CENT * CENT
+        return aim.cost
+
+    def _highest(self, j: int, share: Fraction) -> float:
+        """``h(share)`` in floats; -1 where the run needed exact arithmetic."""
         base = self._base(j, share)
         if base.exact:
-            return None
-        run = Run(self.view, self.data, share)
-        highest = 0.0
-        for purchase in base.purchases:
-            highest = max(highest, _threshold(run, j, purchase.rho, self.cost_utility))
-            run.pay(purchase.project, purchase.price, False)
-        money = float(np.dot(self.view.multiplicity[j], run.budget[self.view.supporters[j]]))
-        return Fraction(max(highest, money))
+            return -1.0
+        if base.highest is None:
+            run = Run(self.view, self.data, share)
+            highest = 0.0
+            for purchase in base.purchases:
+                highest = max(highest, _threshold(run, j, purchase.rho, self.cost_utility))
+                run.pay(purchase.project, purchase.price, False)
+            money = float(np.dot(self.view.multiplicity[j], run.budget[self.view.supporters[j]]))
+            base.highest = max(highest, money)
+        return base.highest
 
     # -- the rule: add1's search and the completion, as equal_shares runs them -------------------------------
 
@@ -192,12 +225,15 @@ class MesCounterfactual:
             return [], Fraction(0)
         share = budget / data.voters
         kept = [*free, *run_at(share)]
+        self._over = None
         while self.add1:
             spent = sum((data.costs[q] for q in kept), Fraction(0))
             if all(spent + data.costs[q] > budget for q in candidates - set(kept)):
                 break
             bought = run_at(share + 1)
-            if sum((data.costs[q] for q in [*free, *bought]), Fraction(0)) > budget:
+            total = sum((data.costs[q] for q in [*free, *bought]), Fraction(0))
+            if total > budget:
+                self._over = (bought, total)
                 break
             share, kept = share + 1, [*free, *bought]
         if self.completion.endswith("greedy"):
@@ -219,7 +255,12 @@ class MesCounterfactual:
             cost=_set(self.view.cost, j, float(cost)),
             scale=_set(self.view.scale, j, float(changed.scale[j])),
         )
-        kept, self._stop[j] = self._search(changed, lambda share: self._run_at_cost(share, j, changed, view))
+        kept, share = self._search(changed, lambda share: self._run_at_cost(share, j, changed, view))
+        # Where the search stopped on an outcome with j over the budget, the cost at which it would fit.
+        fits = None
+        if self._over is not None and j in self._over[0]:
+            fits = self.instance.budget - (self._over[1] - cost)
+        self._last[j] = (cost, j in kept, fits, share)
         return j in kept
 
     def _with_cost(self, j: int, cost: Money) -> MesData:
@@ -283,6 +324,16 @@ class _Base:
     reach: list[float] = field(default_factory=list)
     money: float | None = None
     top: float | None = None
+    highest: float | None = None
+    """The highest cost at which this run, with the project, buys it (floats, for aiming only)."""
+
+
+@dataclass(slots=True)
+class _Aim:
+    """The cost aimed at last for one project, and how many aims missed."""
+
+    cost: Money | None = None
+    misses: int = 0
 
 
 def _set(values: np.ndarray, j: int, value: float) -> np.ndarray:

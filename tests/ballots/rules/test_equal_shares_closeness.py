@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ballots.closeness import Rerun
+from ballots.closeness import CENT, Rerun, how_close
 from ballots.instance import Instance, Project
 from ballots.profile import Ballot, Profile, VoteType
 from ballots.rules import tally
@@ -69,3 +69,22 @@ def test_every_cost_of_a_funded_project_is_answered_as_a_rerun(
     for quarter in range(int(project.cost) * 4, int(instance.budget) * 4 + 2):
         cost = Fraction(quarter, 4)
         assert fast.funded_at_cost(project.id, cost) == rerun.funded_at_cost(project.id, cost), cost
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(election=add1_elections())
+def test_aimed_figures_are_confirmed_by_the_rule_re_run(election: tuple[Instance, Profile]) -> None:
+    instance, profile = election
+    options: dict[str, Any] = {"rule": "equal-shares", "completion": "add1"}
+    rerun = Rerun(instance, profile, lambda i, p: tally(i, p, **options))
+    # The estimates aim the bisection; the figures must still be thresholds the plain re-run confirms.
+    figures = how_close(instance, profile, supporters=False, **options)
+    for project in instance.projects:
+        close = figures[project.id]
+        if close.max_cost is None:
+            assert not close.funded and not rerun.funded_at_cost(project.id, Fraction(0))
+            continue
+        assert rerun.funded_at_cost(project.id, close.max_cost)
+        beyond = close.max_cost + CENT
+        if close.funded or beyond < project.cost:
+            assert not rerun.funded_at_cost(project.id, beyond)
