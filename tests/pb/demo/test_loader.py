@@ -35,9 +35,15 @@ from tests.pb.auth.helpers import resident_headers
 
 
 @pytest.fixture
-async def demo(engine: AsyncEngine, settings: Settings, clock: Clock) -> BudgetRound:
-    async with create_sessionmaker(engine)() as session, session.begin():
-        return await load_demo(session, settings=settings, now=clock())
+def database_url(demo_database_url: str) -> str:
+    """A copy of the demo loaded once per run at the tests' clock's moment (tests/pb/conftest.py)."""
+    return demo_database_url
+
+
+@pytest.fixture
+async def demo(engine: AsyncEngine) -> BudgetRound:
+    async with create_sessionmaker(engine)() as session:
+        return (await session.exec(select(BudgetRound).where(BudgetRound.slug == ROUND_2027))).one()
 
 
 async def test_the_2027_round_is_open_for_voting_now(engine: AsyncEngine, demo: BudgetRound, clock: Clock) -> None:
