@@ -5,13 +5,14 @@ to (the "knapsack" approval ballot), how many points each project and the whole 
 describes it in META (``min_length``, ``max_length``, ``min_sum_cost``, ``max_sum_cost``, ``min_points``,
 ``max_points``, ``min_sum_points``, ``max_sum_points``); ``format_from_meta`` reads it from there.
 
-``validate`` returns every problem with a stable ``code`` for programs and a ``message`` for residents.
+``validate`` returns every problem with a stable ``code`` for programs, a ``message`` for residents, and the
+``values`` the message names, for programs that word it themselves (in another language, say).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ballots.instance import Instance, Money
@@ -35,6 +36,12 @@ class Problem:
     """Stable identifier: unknown-project, duplicate-project, too-many, too-few, over-cost-cap, ..."""
     message: str
     project_id: str | None = None
+    values: Mapping[str, int | str | Fraction | None] = field(default_factory=dict)
+    """What ``message`` names, by the problem's code: ``chosen`` and ``max_length``/``min_length`` (too-many,
+    too-few), ``cost`` and ``max_sum_cost``/``min_sum_cost`` (over-cost-cap, under-cost-minimum, in the instance's
+    money), ``project`` (unknown-project, duplicate-project, points-out-of-range, with ``points``,
+    ``min_points``, ``max_points``), ``vote_type`` (unexpected-points), ``points`` and ``projects``
+    (points-mismatch), ``total`` and ``max_sum_points``/``min_sum_points`` (too-many-points, too-few-points)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,11 +143,14 @@ def validate(ballot: Ballot, instance: Instance, ballot_format: BallotFormat | N
     if fmt.max_sum_cost is not None and chosen_cost > fmt.max_sum_cost:
         cap = amount(fmt.max_sum_cost)
         message = f"over the cost cap: the chosen projects cost {amount(chosen_cost)}, at most {cap}"
-        problems.append(Problem("over-cost-cap", message))
+        values: dict[str, Fraction] = {"cost": chosen_cost, "max_sum_cost": fmt.max_sum_cost}
+        problems.append(Problem("over-cost-cap", message, values=values))
     if fmt.min_sum_cost is not None and chosen_cost < fmt.min_sum_cost:
         floor = amount(fmt.min_sum_cost)
         message = f"under the cost minimum: the chosen projects cost {amount(chosen_cost)}, at least {floor}"
-        problems.append(Problem("under-cost-minimum", message))
+        problems.append(
+            Problem("under-cost-minimum", message, values={"cost": chosen_cost, "min_sum_cost": fmt.min_sum_cost})
+        )
     return problems + _point_problems(ballot, fmt)
 
 
@@ -149,41 +159,51 @@ def _identity_problems(ballot: Ballot, costs: Mapping[str, Money]) -> list[Probl
     seen: set[str] = set()
     for choice in ballot.choices:
         if choice not in costs:
-            problems.append(Problem("unknown-project", f"unknown project {choice!r}", choice))
+            problems.append(Problem("unknown-project", f"unknown project {choice!r}", choice, {"project": choice}))
         elif choice in seen:
-            problems.append(Problem("duplicate-project", f"project {choice!r} is chosen twice", choice))
+            problems.append(
+                Problem("duplicate-project", f"project {choice!r} is chosen twice", choice, {"project": choice})
+            )
         seen.add(choice)
     return problems
 
 
 def _length_problems(length: int, fmt: BallotFormat) -> list[Problem]:
     if fmt.max_length is not None and length > fmt.max_length:
-        return [Problem("too-many", f"too many projects: {length} chosen, at most {fmt.max_length} allowed")]
+        message = f"too many projects: {length} chosen, at most {fmt.max_length} allowed"
+        return [Problem("too-many", message, values={"chosen": length, "max_length": fmt.max_length})]
     if length < fmt.min_length:
-        return [Problem("too-few", f"too few projects: {length} chosen, at least {fmt.min_length} needed")]
+        message = f"too few projects: {length} chosen, at least {fmt.min_length} needed"
+        return [Problem("too-few", message, values={"chosen": length, "min_length": fmt.min_length})]
     return []
 
 
 def _point_problems(ballot: Ballot, fmt: BallotFormat) -> list[Problem]:
     if not fmt.has_points:
         if ballot.points:
-            return [Problem("unexpected-points", f"{fmt.vote_type} ballots give no points")]
+            message = f"{fmt.vote_type} ballots give no points"
+            return [Problem("unexpected-points", message, values={"vote_type": fmt.vote_type})]
         return []
     if len(ballot.points) != len(ballot.choices):
         count = f"{len(ballot.points)} points for {len(ballot.choices)} projects"
-        return [Problem("points-mismatch", f"every chosen project needs its points: {count}")]
+        sizes = {"points": len(ballot.points), "projects": len(ballot.choices)}
+        return [Problem("points-mismatch", f"every chosen project needs its points: {count}", values=sizes)]
     problems = []
     for choice, points in zip(ballot.choices, ballot.points, strict=True):
         low, high = fmt.min_points, fmt.max_points
         if (low is not None and points < low) or (high is not None and points > high):
             allowed = f"{'' if low is None else low}..{'' if high is None else high}"
             message = f"points out of range for {choice!r}: {points}, allowed {allowed}"
-            problems.append(Problem("points-out-of-range", message, choice))
+            values: dict[str, int | str | None] = {"project": choice, "points": points, "min_points": low,
+                                                   "max_points": high}
+            problems.append(Problem("points-out-of-range", message, choice, values))
     total = sum(ballot.points)
     if fmt.max_sum_points is not None and total > fmt.max_sum_points:
         message = f"too many points: {total} given, at most {fmt.max_sum_points} allowed"
-        problems.append(Problem("too-many-points", message))
+        problems.append(Problem("too-many-points", message, values={"total": total,
+                                                                     "max_sum_points": fmt.max_sum_points}))
     if fmt.min_sum_points is not None and total < fmt.min_sum_points:
         message = f"too few points: {total} given, at least {fmt.min_sum_points} needed"
-        problems.append(Problem("too-few-points", message))
+        problems.append(Problem("too-few-points", message, values={"total": total,
+                                                                    "min_sum_points": fmt.min_sum_points}))
     return problems

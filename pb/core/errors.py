@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pb.i18n.formatting import format_money
@@ -47,7 +48,8 @@ class PbError(Exception):
 
     def members(self) -> dict[str, Any]:
         """The values as problem-detail members: plain JSON (cents for money)."""
-        return {k: v.cents if isinstance(v, Money) else v for k, v in self.extra.items()}
+        return {k: v.cents if isinstance(v, Money) else v.isoformat() if isinstance(v, date) else v
+                for k, v in self.extra.items()}
 
     def localized(self, words: Translator) -> dict[str, Any]:
         """Members whose text is in the caller's language (a list of sentences, say); none by default."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from litestar import Request, Response
@@ -50,7 +51,8 @@ def problem(
     """A problem-details answer; ``title`` and ``detail`` are English message ids, translated for the caller."""
     language = problem_language(request)
     words = translator(language)
-    shown = {k: words.money(v.cents) if isinstance(v, Money) else v for k, v in (values or {}).items()}
+    shown = {k: words.money(v.cents) if isinstance(v, Money) else words.date(v) if isinstance(v, date) else v
+             for k, v in (values or {}).items()}
     body: dict[str, Any] = {
         "type": f"/problems/{code}",
         "title": words.translations.gettext(title),
@@ -70,9 +72,11 @@ def problem(
 
 def handle_pb_error(request: Request[Any, Any, Any], exc: PbError) -> Response[dict[str, Any]]:
     localized = exc.localized(translator(problem_language(request)))
+    # A localized text also fills the detail's placeholder of its name: the detail is in one language throughout.
+    told = {k: v for k, v in localized.items() if isinstance(v, str)}
     return problem(
         request, status=exc.status, code=exc.code, title=exc.title, detail=exc.template, field=exc.field,
-        values=exc.extra, **{**exc.members(), **localized},
+        values={**exc.extra, **told}, **{**exc.members(), **localized},
     )
 
 

@@ -8,24 +8,42 @@ network's area for an area-restricted budget. Officials and coordinators act by 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb.core.errors import Forbidden
 from pb.core.models import Budget, BudgetRound, Municipality, Network, Phase
+from pb.i18n.lazy import LazyString
+from pb.i18n.translator import Translator
 from pb.proposals.participants import Participant
 from pb.rounds.service import windows_of
-from pb.voting.eligibility import judge
+from pb.voting.eligibility import Verdict, judge
 from pb.voting.my_budgets import budget_rules
 
 
 class NotEligibleToTakePart(Forbidden):
+    """``action`` (what the resident tried) and the verdict's sentence are told in the caller's language."""
+
     code = "not_eligible"
     title = "Not eligible to take part in this budget"
 
+    def __init__(self, detail: str, *, action: LazyString, verdict: Verdict | None = None, field: str | None = None,
+                 **extra: Any) -> None:
+        told = {"message": verdict.message} if verdict is not None else {}
+        super().__init__(detail, field=field, action=action.message, **told, **extra)
+        self.action, self.verdict = action, verdict
+
+    def localized(self, words: Translator) -> dict[str, Any]:
+        told = {"action": self.action.render(words)}
+        if self.verdict is not None:
+            told["message"] = self.verdict.sentence(words) or ""
+        return told
+
 
 async def ensure_may_take_part(
-    session: AsyncSession, who: Participant, *, budget: Budget, budget_round: BudgetRound, now: datetime, action: str
+    session: AsyncSession, who: Participant, *, budget: Budget, budget_round: BudgetRound, now: datetime,
+    action: LazyString,
 ) -> None:
     """Refuse a resident whom the budget's participation rules exclude; ``action`` says what they tried."""
     if not who.is_resident:
@@ -48,5 +66,5 @@ async def ensure_may_take_part(
     if not verdict.eligible:
         raise NotEligibleToTakePart(
             "%(action)s follows the rules of voting in it: %(message)s",
-            reason=verdict.reason, action=action, message=verdict.message,
+            reason=verdict.reason, action=action, verdict=verdict,
         )

@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from pb.budgets.service import get_budget
 from pb.core.errors import Conflict, Forbidden, InvalidInput, NotFound, PhaseConflict
 from pb.core.models import Budget, BudgetRound, Network, Phase, Role
+from pb.i18n.lazy import lazy_gettext
 from pb.proposals.eligibility import ensure_may_take_part
 from pb.proposals.models import Proposal, ProposalAuthor, ProposalStatus, ProposalSupport, ProposalVersion
 from pb.proposals.participants import Participant, public_label
@@ -44,7 +45,7 @@ async def submit_proposal(
             "the round is in %(phase)s: proposals are submitted in the proposals phase", phase=budget_round.phase
         )
     await ensure_may_take_part(session, who, budget=budget, budget_round=budget_round, now=now,
-                               action="proposing for this budget")
+                               action=lazy_gettext("proposing for this budget"))
     location = data.location
     proposal = Proposal(
         round_id=budget_round.id or 0,

@@ -8,6 +8,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb.core.errors import Conflict, Forbidden, NotFound
+from pb.i18n.lazy import lazy_gettext
 from pb.proposals.deliberation_schemas import SupportPublic
 from pb.proposals.eligibility import ensure_may_take_part
 from pb.proposals.models import ProposalStatus, ProposalSupport
@@ -30,7 +31,7 @@ async def support(
     budget_round = await round_of(session, proposal)
     await open_stage(session, budget_round, now)
     await ensure_may_take_part(session, who, budget=await budget_of(session, proposal), budget_round=budget_round,
-                               now=now, action="supporting a proposal of this budget")
+                               now=now, action=lazy_gettext("supporting a proposal of this budget"))
     if proposal.status not in EDITABLE or proposal.hidden_at is not None:
         if proposal.status == ProposalStatus.MERGED.value:
             raise Conflict("proposal %(proposal_id)s was merged into %(merged_into)s", proposal_id=proposal_id,

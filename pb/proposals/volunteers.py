@@ -15,6 +15,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pb.core.errors import AlreadyExists, Conflict, Forbidden, NotFound
+from pb.i18n.lazy import lazy_gettext
 from pb.proposals.access import ensure_reviews
 from pb.proposals.deliberation_schemas import VolunteerCreate, VolunteerPublic, VolunteerSummary
 from pb.proposals.eligibility import ensure_may_take_part
@@ -34,7 +35,7 @@ async def offer_help(
         raise Conflict("this proposal takes no offers of help")
     await ensure_may_take_part(session, who, budget=await budget_of(session, proposal),
                                budget_round=await round_of(session, proposal), now=now,
-                               action="volunteering for a proposal of this budget")
+                               action=lazy_gettext("volunteering for a proposal of this budget"))
     if any(o.volunteer_key == who.key for o in await _active(session, proposal_id)):
         raise AlreadyExists("you have already offered help for this proposal")
     row = VolunteerOffer(

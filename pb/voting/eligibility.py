@@ -7,13 +7,26 @@ and again at every cast.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from pb.i18n.lazy import LazyString, lazy_gettext
+from pb.i18n.translator import Translator, translator
+
 FINLAND = ZoneInfo("Europe/Helsinki")
+
+MESSAGES: dict[str, LazyString] = {
+    "age-unknown": lazy_gettext("your e-identification did not give your date of birth"),
+    "too-young": lazy_gettext("voters must be at least %(min_age)s years old on %(day)s"),
+    "municipality-unknown": lazy_gettext("your e-identification did not give your home municipality"),
+    "other-municipality": lazy_gettext("only residents of the municipality may vote"),
+    "postal-code-unknown": lazy_gettext("your e-identification did not give your postal code"),
+    "outside-area": lazy_gettext("only residents of the network's area may vote in this budget"),
+}
+"""Why a resident may not vote, by reason code: message ids with the verdict's values as placeholders."""
 
 
 class VoterClaims(Protocol):
@@ -45,7 +58,23 @@ class Verdict:
     reason: str | None = None
     """Stable code: age-unknown, too-young, municipality-unknown, other-municipality, postal-code-unknown,
     outside-area."""
-    message: str | None = None
+    values: Mapping[str, int | date] = field(default_factory=dict)
+    """What the reason's sentence names (too-young: ``min_age`` and the last voting ``day``)."""
+
+    @property
+    def message_id(self) -> str | None:
+        return MESSAGES[self.reason].message if self.reason is not None else None
+
+    def sentence(self, words: Translator) -> str | None:
+        """Why not, in ``words``' language; None when eligible."""
+        if self.reason is None:
+            return None
+        shown = {k: words.date(v) if isinstance(v, date) else words.number(v) for k, v in self.values.items()}
+        return MESSAGES[self.reason].render(words, **shown)
+
+    @property
+    def message(self) -> str | None:
+        return self.sentence(translator("en"))
 
 
 ELIGIBLE = Verdict(True)
@@ -84,24 +113,17 @@ def age_on(birth_date: date, day: date) -> int:
 def judge(voter: VoterClaims, rules: Rules) -> Verdict:
     """Whether ``voter`` may vote under ``rules``, and if not, the first reason why."""
     if voter.birth_date is None:
-        return Verdict(False, "age-unknown", "your e-identification did not give your date of birth")
+        return Verdict(False, "age-unknown")
     if age_on(voter.birth_date, rules.last_voting_day) < rules.min_age:
-        day = rules.last_voting_day.isoformat()
-        return Verdict(False, "too-young", f"voters must be at least {rules.min_age} years old on {day}")
+        return Verdict(False, "too-young", {"min_age": rules.min_age, "day": rules.last_voting_day})
     if rules.municipality_code is not None:
         if voter.municipality_code is None:
-            return Verdict(
-                False, "municipality-unknown", "your e-identification did not give your home municipality"
-            )
+            return Verdict(False, "municipality-unknown")
         if voter.municipality_code != rules.municipality_code:
-            return Verdict(False, "other-municipality", "only residents of the municipality may vote")
+            return Verdict(False, "other-municipality")
     if rules.postal_codes is not None:
         if voter.postal_code is None:
-            return Verdict(
-                False, "postal-code-unknown", "your e-identification did not give your postal code"
-            )
+            return Verdict(False, "postal-code-unknown")
         if voter.postal_code not in rules.postal_codes:
-            return Verdict(
-                False, "outside-area", "only residents of the network's area may vote in this budget"
-            )
+            return Verdict(False, "outside-area")
     return ELIGIBLE

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, HeaderParameter, JSONBody, PathParameter
@@ -24,6 +24,8 @@ from pb.http.dependencies import (
     provide_credential,
     provide_resident,
 )
+from pb.http.problems import problem_language
+from pb.i18n.translator import translator
 from pb.voting import board, my_budgets, service
 from pb.voting.cache import VotingCache
 from pb.voting.guard import CastGuard
@@ -81,10 +83,13 @@ class MyBudgetsController(Controller):
 
     @get("/", operation_id="listMyBudgets", summary="List where you may vote")
     async def my_budgets(
-        self, db_session: DbSession, round_id: FromPath[Id], resident: Voter, keys: Keys, now: Now
+        self, request: Request[Any, Any, Any], db_session: DbSession, round_id: FromPath[Id], resident: Voter,
+        keys: Keys, now: Now,
     ) -> Sequence[MyBudget]:
-        """The round's budgets: where you may vote, why not elsewhere, and where your ballot counts."""
+        """The round's budgets: where you may vote, why not elsewhere (in the Accept-Language), and where your
+        ballot counts."""
         rows = await my_budgets.my_budgets(db_session, round_id=round_id, voter=resident, keys=keys, now=now)
+        words = translator(problem_language(request))
         return [
             MyBudget(
                 budget_id=r.budget.id or 0,
@@ -93,7 +98,7 @@ class MyBudgetsController(Controller):
                 ballot_format=r.budget.ballot_format,
                 eligible=r.verdict.eligible,
                 reason=r.verdict.reason,
-                message=r.verdict.message,
+                message=r.verdict.sentence(words),
                 voted=r.voted,
             )
             for r in rows

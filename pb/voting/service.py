@@ -88,7 +88,8 @@ async def cast_ballot(
     budget = frozen.budgets[budget_id]
     verdict = eligibility(frozen, budget, voter, municipality_code=locked.municipality_code, now=now)
     if not verdict.eligible:
-        raise NotEligible(verdict.message or "not eligible", reason=verdict.reason)
+        values: dict[str, Any] = dict(verdict.values)  # the reason's sentence's, answered in the caller's language
+        raise NotEligible(verdict.message_id or "not eligible", reason=verdict.reason, **values)
     cache.remember_open_budget(budget_id, frozen, locked.municipality_code)
     cast = prepare_cast(frozen, budget, voter, data, request.idempotency_key, keys)
     ballot_id, sealed = sealed_new_ballot(keys, cast)

@@ -8,11 +8,11 @@ from pb.core.errors import InvalidInput, Money, fill
 from pb.i18n.build import ROOT, error_messages
 
 PASSED_THROUGH = {
-    # Sentences made elsewhere, passed on as they are (English): the machine-readable reason code beside them
-    # is what pages and clients translate.
+    # Message ids chosen elsewhere (from ballots/ or pb's own sentences by a code), or made elsewhere and passed
+    # on as they are (English) with the machine-readable reason code beside them.
     ("pb/budgets/service.py", "message"),  # ballots/ rule and parameter checks (a pure library, no catalogue)
-    ("pb/voting/service.py", "verdict.message or 'not eligible'"),  # eligibility verdict, with its reason code
-    ("pb/voting/validation.py", "first.message"),  # ballots/ ballot validation, with its problem codes
+    ("pb/voting/service.py", "verdict.message_id or 'not eligible'"),  # the verdict's message id (its catalogue)
+    ("pb/voting/validation.py", "first.message"),  # a ballot problem's message id (its catalogue, by problem code)
 }
 
 

@@ -63,3 +63,24 @@ async def test_a_resident_of_another_area_takes_part_in_budgets_open_to_the_whol
     assert proposed.status_code == 201, proposed.text
     assert supported.status_code == 201, supported.text
     assert supported.json()["supports"] == 1
+
+
+@pytest.mark.parametrize(("language", "detail"), [
+    ("en", "proposing for this budget follows the rules of voting in it: only residents of the network's area "
+           "may vote in this budget"),
+    ("fi", "ehdottaminen tähän budjettiin noudattaa sen äänestyksen sääntöjä: tässä budjetissa voivat äänestää "
+           "vain verkoston alueen asukkaat"),
+    ("sv", "att lämna förslag till den här budgeten följer reglerna för röstningen i den: bara invånare i "
+           "nätverkets område får rösta i den här budgeten"),
+])
+async def test_why_a_resident_may_not_take_part_is_told_in_their_language_throughout(
+    client: httpx.AsyncClient, scene: Scene, engine: AsyncEngine, settings: Settings, clock: Clock, language: str,
+    detail: str,
+) -> None:
+    outsider = await resident_headers(engine, settings, clock, **outsiders(clock)["outside-area"])
+
+    response = await client.post("/proposals", json=proposal_body(scene.world.budget_ids["hyryla"], "Uusi penkki"),
+                                 headers={**outsider, "Accept-Language": language})
+
+    assert response.status_code == 403, response.text
+    assert response.json()["detail"] == detail
