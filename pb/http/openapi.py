@@ -136,6 +136,11 @@ class PbOperation(Operation):
         responses = dict(self.responses or {})
         # The framework's own 400 describes its error shape, which pb never sends (validation errors are 422).
         responses.pop("400", None)
+        # A 204 has no body (RFC 9110), whatever the handler's annotation made of it (``Response[None]`` is
+        # documented as JSON ``null``).
+        no_content = responses.get("204")
+        if isinstance(no_content, OpenAPIResponse):
+            no_content.content = None
         codes = list(_problem_codes(self))
         for code in codes:
             responses.setdefault(code, _ref(code))

@@ -1,11 +1,11 @@
 """Property-based fuzzing of the whole API from pb's own OpenAPI document (schemathesis).
 
-Every operation of the document gets a few generated requests, valid and invalid ones, anonymous and with an
-official's token, on the demo world of each database. Any 5xx fails, and so does an answer whose status, media
-type or body the document does not describe. Hypothesis draws the examples in a worker thread and hands each
-request to the test's event loop, where the app, its engine and the fixtures live. The number of examples is
-fixed, and shrinking is off, so that the run stays short; in CI Hypothesis's ``ci`` profile (loaded by itself
-when ``CI`` is set) makes it derandomized, the same examples every run.
+Every operation of the document gets a few generated requests, valid and invalid ones, anonymous, with an
+official's token and with a resident's session, on the demo world of each database. Any 5xx fails, and so does
+an answer whose status, media type or body the document does not describe. Hypothesis draws the examples in a
+worker thread and hands each request to the test's event loop, where the app, its engine and the fixtures live.
+The number of examples is fixed, and shrinking is off, so that the run stays short; in CI Hypothesis's ``ci``
+profile (loaded by itself when ``CI`` is set) makes it derandomized, the same examples every run.
 """
 
 from __future__ import annotations
@@ -28,9 +28,11 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.conftest import Tokens
+from tests.conftest import Clock, Tokens
 from tests.factories import DemoWorld
+from tests.pb.auth.helpers import resident_headers
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES = {GenerationMode.POSITIVE: 3, GenerationMode.NEGATIVE: 2}
@@ -99,3 +101,12 @@ async def test_the_api_holds_for_an_official(
     app: Litestar, client: httpx.AsyncClient, tokens: Tokens, world: DemoWorld
 ) -> None:
     await run(app, client, await tokens.headers("official", municipality_id=world.municipality_id))
+
+
+@pytest.mark.slow
+async def test_the_api_holds_for_a_resident(
+    app: Litestar, client: httpx.AsyncClient, engine: AsyncEngine, clock: Clock, world: DemoWorld
+) -> None:
+    # A Hyrylä resident of voting age: the round of the demo world is open for voting, so casts go deep.
+    headers = await resident_headers(engine, app.state.settings, clock, national_id=None)
+    await run(app, client, headers)
