@@ -129,8 +129,8 @@ PROJECTS: dict[str, tuple[Project, ...]] = {
         _p("Paikallishistorian luentosarja", "Föreläsningar om lokalhistoria", "Talks on local history", 800, 3),
     ),
 }
-"""What officials put on each ballot (no proposals phase in pb that year: the projects came from the city's
-earlier feedback channel)."""
+"""What officials put straight on each ballot: that year's proposals came through the city's earlier feedback
+channel, so the round's proposals and deliberation phases in pb passed without any."""
 
 TURNOUT = {"regional": 0.9, "luonto-ja-liikunta": 0.6, "elinkeinoverkosto": 0.45, "koko-tuusula": 0.7,
            "kulttuuri": 0.5}
