@@ -32,7 +32,7 @@ from pb.http.dependencies import (
     provide_voting_cache,
 )
 from pb.http.health import health
-from pb.http.openapi import COMPONENTS, document_operations
+from pb.http.openapi import COMPONENTS, ClosedModelsSchemaPlugin, document_operations
 from pb.http.problems import EXCEPTION_HANDLERS
 from pb.http.request_body import JsonRequest, ModelStrictnessPlugin, require_json_body
 from pb.http.security import security_headers
@@ -128,7 +128,7 @@ def create_app(
         exception_handlers=EXCEPTION_HANDLERS,
         request_class=JsonRequest,
         before_request=require_json_body,
-        plugins=[ModelStrictnessPlugin()],
+        plugins=[ModelStrictnessPlugin(), ClosedModelsSchemaPlugin()],
         state=state,
         lifespan=[lifespan],
         middleware=[security_headers],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from litestar import Litestar
 from litestar.handlers import HTTPRouteHandler
@@ -23,6 +24,8 @@ from litestar.openapi.spec import (
     SecurityScheme,
 )
 from litestar.openapi.spec.enums import OpenAPIType
+from litestar.plugins.pydantic import PydanticSchemaPlugin
+from litestar.typing import FieldDefinition
 
 from pb.core.models import Role
 from pb.http.dependencies import (
@@ -38,6 +41,9 @@ from pb.http.dependencies import (
 from pb.http.media import PROBLEM_JSON
 from pb.proposals.dependencies import provide_participant
 from pb.research.routes import provide_optional_principal
+
+if TYPE_CHECKING:
+    from litestar._openapi.schema_generation import SchemaCreator
 
 # The security schemes' names in the document (names, not secrets).
 API_TOKEN = "apiToken"  # noqa: S105
@@ -189,3 +195,15 @@ def document_operations(app: Litestar) -> None:
                     handler.security = _requirements(handler)
                 handler.operation_class = PbOperation
 
+
+
+class ClosedModelsSchemaPlugin(PydanticSchemaPlugin):
+    """Pydantic models as Litestar describes them, except that a model refusing unknown fields says so
+    (``additionalProperties: false``): every request body of pb (:class:`pb.core.schemas.Input`) does."""
+
+    @classmethod
+    def for_pydantic_model(cls, field_definition: FieldDefinition, schema_creator: SchemaCreator) -> Schema:
+        schema = super().for_pydantic_model(field_definition, schema_creator)
+        if field_definition.annotation.model_config.get("extra") == "forbid":
+            schema.additional_properties = False
+        return schema

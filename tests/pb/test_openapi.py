@@ -130,3 +130,21 @@ def test_errors_are_documented_as_problem_details(app: Litestar) -> None:
             assert {"401", "403"} <= set(codes), f"{method} {path}"
         # Nothing follows a 204: no media type for it (POST /auth/logout had JSON null).
         assert "content" not in codes.get("204", {}), f"{method} {path}"
+
+
+def test_request_bodies_say_that_unknown_fields_are_refused(app: Litestar) -> None:
+    schemas = app.openapi_schema.to_schema()["components"]["schemas"]
+    bodies = {name for name, schema in schemas.items() if name in {"RoundCreate", "BallotCast", "BudgetUpdate"}}
+    assert bodies == {"RoundCreate", "BallotCast", "BudgetUpdate"}
+    assert [name for name in sorted(bodies) if schemas[name].get("additionalProperties") is not False] == []
+    # Answers may grow new fields without breaking their readers.
+    assert "additionalProperties" not in schemas["RoundPublic"]
+
+
+def test_sign_in_documents_its_redirects(app: Litestar) -> None:
+    paths = app.openapi_schema.to_schema()["paths"]
+    assert {"302", "307"} <= set(paths["/auth/login"]["get"]["responses"])
+    assert "200" not in paths["/auth/login"]["get"]["responses"]
+    callback = paths["/auth/callback"]["get"]["responses"]
+    assert callback["200"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/SignedIn"}
+    assert "303" in callback
