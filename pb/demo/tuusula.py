@@ -27,6 +27,7 @@ from pb.rounds.schemas import RoundCreate, Schedule
 from pb.rounds.service import create_round
 
 DEMO_ACTOR = Principal(subject="demo-loader", role=Role.ADMIN)
+ROUND_2026 = "tuusula-2026"
 ROUND_2027 = "tuusula-2027"
 NETWORK_BUDGET = 250_000
 """2,500 EUR per network, in cents, as Tuusula gave its networks in 2017."""
