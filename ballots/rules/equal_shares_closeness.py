@@ -26,6 +26,7 @@ test checks every answer against a plain re-run on random elections.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -223,22 +224,27 @@ class MesCounterfactual:
         candidates = set(self._candidates(data))
         if data.voters == 0:
             return [], Fraction(0)
+        # Money in integers of a common unit: the stopping test sums costs at every share, and Fraction
+        # sums were much of the time.
+        unit = math.lcm(budget.denominator, *(c.denominator for c in data.costs))
+        costs = [c.numerator * (unit // c.denominator) for c in data.costs]
+        limit = budget.numerator * (unit // budget.denominator)
         share = budget / data.voters
         kept = [*free, *run_at(share)]
         self._over = None
         while self.add1:
-            spent = sum((data.costs[q] for q in kept), Fraction(0))
-            if all(spent + data.costs[q] > budget for q in candidates - set(kept)):
+            spent = sum(costs[q] for q in kept)
+            if all(spent + costs[q] > limit for q in candidates - set(kept)):
                 break
             bought = run_at(share + 1)
-            total = sum((data.costs[q] for q in [*free, *bought]), Fraction(0))
-            if total > budget:
-                self._over = (bought, total)
+            total = sum(costs[q] for q in [*free, *bought])
+            if total > limit:
+                self._over = (bought, Fraction(total, unit))
                 break
             share, kept = share + 1, [*free, *bought]
         if self.completion.endswith("greedy"):
-            spent = sum((data.costs[q] for q in kept), Fraction(0))
-            if any(spent + data.costs[q] <= budget for q in range(len(data.ids)) if q not in set(kept)):
+            spent = sum(costs[q] for q in kept)
+            if any(spent + costs[q] <= limit for q in range(len(data.ids)) if q not in set(kept)):
                 added, _ = _greedy_completion(self.instance, data, kept, self.breaker, self.compat)
                 kept += [q for q, _ in added]
         return kept, share
