@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import queue
 import shutil
+import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -32,7 +34,22 @@ from tests.ci import unavailable
 
 POSTGRES_URL = os.environ.get("PB_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
 RUN_ID = uuid.uuid4().hex[:8]
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "var" / "screenshots"
+"""Where the browser tests leave their screenshots for people to look at."""
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256-0123456789"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Emptied once per run, by the process that reports (pytest-xdist's controller, or the only process), so that
+    # the folder shows this run's pages and no worker deletes what another has taken.
+    if not hasattr(config, "workerinput"):
+        shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    taken = len(list(SCREENSHOTS.glob("*.png"))) if SCREENSHOTS.exists() else 0
+    if taken:
+        terminalreporter.write_line(f"browser tests: {taken} screenshots in {SCREENSHOTS}")
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -72,6 +89,47 @@ def _postgres_reachable() -> str | None:
     return None
 
 
+class Dropper:
+    """Drops the PostgreSQL databases of finished tests on a thread of its own, while the next tests run.
+
+    Each DROP DATABASE waits for a checkpoint (about half a second here, mostly waiting on the disk); hundreds of
+    them left to the end of the run kept each pytest-xdist worker busy for minutes after its last test."""
+
+    def __init__(self) -> None:
+        self._names: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self.failures: list[str] = []
+
+    def drop(self, name: str) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=asyncio.run, args=(self._run(),), name="drop-databases",
+                                            daemon=True)
+            self._thread.start()
+        self._names.put(name)
+
+    def close(self) -> None:
+        """Wait until every database handed over is dropped."""
+        if self._thread is not None:
+            self._names.put(None)
+            self._thread.join()
+            self._thread = None
+
+    async def _run(self) -> None:
+        connection = await asyncpg.connect(_plain_dsn(POSTGRES_URL), timeout=5)
+        try:
+            # The queue's get() blocks this thread's loop, which has nothing else to run.
+            while (name := self._names.get()) is not None:
+                try:
+                    await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                except asyncpg.PostgresError as exc:  # the sweep at the session's end tries again
+                    self.failures.append(f"{name}: {exc}")
+        finally:
+            await connection.close()
+
+
+DROPPER = Dropper()
+
+
 @pytest.fixture(scope="session")
 def postgres_template() -> Iterator[str]:
     """A migrated PostgreSQL database to clone; skips (fails in CI) when no server answers."""
@@ -82,11 +140,12 @@ def postgres_template() -> Iterator[str]:
     asyncio.run(_admin_execute(f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"'))
     upgrade(str(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)))
     yield name
+    DROPPER.close()
     asyncio.run(_drop_run_databases())
 
 
 async def _drop_run_databases() -> None:
-    """Drop this run's databases, a few at a time (each drop waits for a checkpoint)."""
+    """Drop what is left of this run's databases (the templates, and any the dropper could not), a few at a time."""
     connection = await asyncpg.connect(_plain_dsn(POSTGRES_URL), timeout=5)
     try:
         rows = await connection.fetch("SELECT datname FROM pg_database WHERE datname LIKE $1", f"pb_test_{RUN_ID}_%")
@@ -117,18 +176,29 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest.fixture
-def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh, migrated database of the test's backend."""
+def fresh_database(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path, *, sqlite_template: str, postgres_template: str
+) -> Iterator[str]:
+    """The URL of a fresh copy of a template database of the test's backend (the templates are the session
+    fixtures named), dropped in the background once the test is over."""
     if backend == "sqlite":
-        template: Path = request.getfixturevalue("sqlite_template")
+        template: Path = request.getfixturevalue(sqlite_template)
         path = tmp_path / "pb.sqlite3"
         shutil.copyfile(template, path)
-        return f"sqlite+aiosqlite:///{path}"
-    template_name: str = request.getfixturevalue("postgres_template")
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    template_name: str = request.getfixturevalue(postgres_template)
     name = f"pb_test_{RUN_ID}_{uuid.uuid4().hex[:10]}"
     asyncio.run(_admin_execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"'))
-    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    DROPPER.drop(name)
+
+
+@pytest.fixture
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated database of the test's backend."""
+    yield from fresh_database(backend, request, tmp_path, sqlite_template="sqlite_template",
+                              postgres_template="postgres_template")
 
 
 @pytest.fixture

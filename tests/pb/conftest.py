@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
@@ -18,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from pb.core.db import create_engine, create_sessionmaker
 from pb.core.settings import Settings
 from pb.demo.loader import load_demo
-from tests.conftest import POSTGRES_URL, RUN_ID, TEST_SECRET, Clock, _admin_execute, asgi_transport
+from tests.conftest import POSTGRES_URL, RUN_ID, TEST_SECRET, Clock, _admin_execute, asgi_transport, fresh_database
 from tests.factories import DemoWorld, demo_world
 
 
@@ -65,14 +64,7 @@ def postgres_demo_template(postgres_template: str) -> str:
 
 
 @pytest.fixture
-def demo_database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def demo_database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh copy of a database with the living demo loaded once per run (it takes seconds to load)."""
-    if backend == "sqlite":
-        template: Path = request.getfixturevalue("sqlite_demo_template")
-        path = tmp_path / "pb.sqlite3"
-        shutil.copyfile(template, path)
-        return f"sqlite+aiosqlite:///{path}"
-    template_name: str = request.getfixturevalue("postgres_demo_template")
-    name = f"pb_test_{RUN_ID}_{uuid.uuid4().hex[:10]}"
-    asyncio.run(_admin_execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"'))
-    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    yield from fresh_database(backend, request, tmp_path, sqlite_template="sqlite_demo_template",
+                              postgres_template="postgres_demo_template")

@@ -8,7 +8,6 @@ the tests skip, and with ``CI=true`` they fail. Screenshots go to ``var/screensh
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from tests.ci import unavailable
+from tests.conftest import SCREENSHOTS
 
 CHROMIUM = Path(os.environ.get("PB_TEST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -30,10 +30,8 @@ CHROMIUM_ARGS = [
     "--disable-sync", "--no-first-run",
 ]
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "var" / "screenshots"
 LOCALES = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
 PHONE, SMALL_PHONE, DESKTOP = 375, 320, 1280
-_SCREENSHOTS_TAKEN: list[Path] = []
 
 
 def _free_port() -> int:
@@ -111,15 +109,18 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
     pytest.fail(f"pb serve did not answer within 60 s:\n{log.read_text(errors='replace')[-3000:]}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
+    # Per module, not per session: Playwright's sync API keeps an event loop running on this thread while it is
+    # open, and the database fixtures' asyncio.run() cannot start while one runs. Under pytest-xdist a worker
+    # runs browser modules between database modules, so the driver must be gone when its module ends.
     if not CHROMIUM.exists():
         unavailable(f"{CHROMIUM} is missing: apt-get install -y chromium")
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium(playwright: Playwright) -> Iterator[Browser]:
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     yield browser
@@ -172,11 +173,8 @@ def new_page(open_context: OpenContext) -> NewPage:
 
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
-    """This run's screenshot folder, emptied first so that it shows only this run's pages."""
-    if SCREENSHOTS.exists():
-        shutil.rmtree(SCREENSHOTS)
-    SCREENSHOTS.mkdir(parents=True)
-    _SCREENSHOTS_TAKEN.append(SCREENSHOTS)
+    """This run's screenshot folder (tests/conftest.py empties it as the run starts, once for all workers)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
 
 
@@ -186,8 +184,3 @@ def screenshot(page: Page, folder: Path, name: str) -> Path:
     page.screenshot(path=str(path), full_page=True)
     return path
 
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if _SCREENSHOTS_TAKEN and SCREENSHOTS.exists():
-        count = len(list(SCREENSHOTS.glob("*.png")))
-        terminalreporter.write_line(f"browser tests: {count} screenshots in {SCREENSHOTS}")
