@@ -66,14 +66,19 @@ def demo_anchor() -> datetime:
     return demo_anchor_from(os.environ.get(DEMO_ANCHOR_ENV), today=datetime.now(UTC).date())
 
 
+async def load_demo_into(engine: AsyncEngine, settings: Settings, now: datetime) -> None:
+    """``pb demo`` through ``engine``, at ``now``."""
+    async with create_sessionmaker(engine)() as session, session.begin():
+        await load_demo(session, settings=settings, now=now)
+
+
 def load_demo_at(url: str, now: datetime) -> None:
     """``pb demo`` into the database at ``url``, at ``now``."""
     async def load() -> None:
         settings = Settings(env="test", database_url=url, secret_key=TEST_SECRET)
         engine = create_engine(settings)
         try:
-            async with create_sessionmaker(engine)() as session, session.begin():
-                await load_demo(session, settings=settings, now=now)
+            await load_demo_into(engine, settings, now)
         finally:
             await engine.dispose()
 
