@@ -56,8 +56,10 @@ def page_context(request: HTMXRequest, settings: Settings, *, resident: Resident
     locale = request_locale(request)
     secret, secret_cookie = csrf.browser_secret(request)
     cookies = [c for c in (remembered_choice(request), secret_cookie) if c is not None]
-    # Bound to the session the cookie names, as the check before a form's handler sees it (without the database).
-    token = csrf.form_token(settings, secret, session_of(request, settings, now))
+    # Bound to the session the cookie names, as the check before a form's handler sees it (without the database);
+    # a resident already signed in came from that very cookie, so its signature is not checked a second time.
+    session_id = resident.session_id if resident is not None else session_of(request, settings, now)
+    token = csrf.form_token(settings, secret, session_id)
     return PageContext(request, settings, locale, translator(locale), resident, token, now, cookies)
 
 
