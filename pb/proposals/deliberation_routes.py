@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, JSONBody
 
-from pb.http.dependencies import Caller, DbSession, Id, Now
+from pb.auth.principal import MANAGERS, NETWORK_STAFF
+from pb.http.dependencies import Caller, DbSession, Id, Now, only
 from pb.proposals import advancement, reviews, service, stages
 from pb.proposals.deliberation_schemas import (
     AdvancementPublic,
@@ -28,6 +29,7 @@ class ReviewController(Controller):
     """Officials' reviews of a proposal, merges and splits, and the advancement decisions about it."""
 
     path = "/proposals/{proposal_id:int}"
+    opt = only(NETWORK_STAFF)
     tags = ("reviews",)
 
     @get("/reviews", operation_id="listReviews", summary="List a proposal's reviews")
@@ -92,6 +94,7 @@ class RoundDeliberationController(Controller):
     """A round's deliberation rounds: listed, and created by its officials."""
 
     path = "/rounds/{round_id:int}/deliberation-rounds"
+    opt = only(MANAGERS)
     tags = ("deliberation",)
 
     @get("/", operation_id="listDeliberationRounds", summary="List a round's deliberation rounds")
@@ -121,6 +124,7 @@ class DeliberationRoundController(Controller):
     """One deliberation round: moved or deleted before it closes; closing it decides which proposals advance."""
 
     path = "/deliberation-rounds/{stage_id:int}"
+    opt = only(MANAGERS)
     tags = ("deliberation",)
 
     @patch("/", dependencies=AUTH, operation_id="updateDeliberationRound",

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from litestar import Controller, delete, get, post
 from litestar.params import FromPath, JSONBody
 
-from pb.http.dependencies import Caller, DbSession, Id, Now
+from pb.auth.principal import MANAGERS
+from pb.http.dependencies import Caller, DbSession, Id, Now, only
 from pb.proposals import discussion, moderation, support, volunteers
 from pb.proposals.deliberation_schemas import (
     Ack,
@@ -138,6 +139,7 @@ class DiscussionController(Controller):
 
 class AnswerController(Controller):
     path = "/questions/{question_id:int}/answers"
+    opt = only(MANAGERS)
     tags = ("deliberation",)
 
     @post("/", dependencies=AUTH, operation_id="answerQuestion", summary="Answer a question")

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from pb.http.dependencies import Caller, DbSession, Id, Now
+from pb.auth.principal import MANAGERS
+from pb.http.dependencies import Caller, DbSession, Id, Now, only
 from pb.proposals import moderation, service
 from pb.proposals.deliberation_schemas import (
     CommentPublic,
@@ -31,6 +32,7 @@ def _hidden(request: Request[Any, Any, Any]) -> bool:
 
 class ProposalModerationController(Controller):
     path = "/proposals/{proposal_id:int}"
+    opt = only(MANAGERS)
     tags = ("moderation",)
 
     async def _set_hidden(
@@ -66,6 +68,7 @@ class ProposalModerationController(Controller):
 
 class CommentModerationController(Controller):
     path = "/comments/{comment_id:int}"
+    opt = only(MANAGERS)
     tags = ("moderation",)
 
     async def _set_hidden(
@@ -102,6 +105,7 @@ class RoundReportController(Controller):
     """Residents' reports of content in a round, for its officials."""
 
     path = "/rounds/{round_id:int}/reports"
+    opt = only(MANAGERS)
     tags = ("moderation",)
 
     @get("/", dependencies=AUTH, operation_id="listReports", summary="List reports of content")
@@ -121,6 +125,7 @@ class RoundReportController(Controller):
 
 class ReportController(Controller):
     path = "/reports/{report_id:int}"
+    opt = only(MANAGERS)
     tags = ("moderation",)
 
     @post("/resolve", dependencies=AUTH, status_code=200, operation_id="resolveReport", summary="Resolve a report")

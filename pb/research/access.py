@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from pb.auth.principal import Principal
+from pb.auth.principal import MANAGERS, Principal
 from pb.core.errors import Forbidden
 from pb.core.models import Role
 from pb.research.errors import ExportNotAllowed
 
 EXPORT_ROLES = frozenset({Role.RESEARCHER, Role.ADMIN})
+POLICY_READERS = MANAGERS | {Role.RESEARCHER}
+"""Who may read a round's export policy at all (officials only their own municipality's, which
+:func:`ensure_may_read_policy` checks)."""
 
 
 def ensure_may_export(principal: Principal | None, *, public_exports: bool) -> None:

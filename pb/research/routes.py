@@ -9,7 +9,7 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from pb.auth.principal import Principal
+from pb.auth.principal import MANAGERS, Principal
 from pb.http.dependencies import (
     SESSION_COOKIE,
     AppSettings,
@@ -18,10 +18,12 @@ from pb.http.dependencies import (
     Id,
     Now,
     bearer_token,
+    only,
     provide_principal,
 )
 from pb.http.media import EXPORT_TYPES
 from pb.research import exports
+from pb.research.access import POLICY_READERS
 from pb.research.schemas import PolicyPublic, PolicyUpdate
 
 AUTH = {"principal": Provide(provide_principal)}
@@ -43,13 +45,15 @@ class ResultsPolicyController(Controller):
     path = "/rounds/{round_id:int}/results-policy"
     tags = ("results",)
 
-    @get("/", dependencies=AUTH, operation_id="getResultsPolicy", summary="Get a round's research export policy")
+    @get("/", dependencies=AUTH, opt=only(POLICY_READERS), operation_id="getResultsPolicy",
+         summary="Get a round's research export policy")
     async def read_policy(self, db_session: DbSession, round_id: FromPath[Id], principal: Caller) -> PolicyPublic:
         """The round's export policy: who may download, the k-anonymity minimums, and whether it is frozen."""
         policy, frozen = await exports.get_policy(db_session, round_id=round_id, actor=principal)
         return PolicyPublic.model_validate({**policy.model_dump(), "frozen": frozen})
 
-    @put("/", dependencies=AUTH, operation_id="setResultsPolicy", summary="Set a round's research export policy")
+    @put("/", dependencies=AUTH, opt=only(MANAGERS), operation_id="setResultsPolicy",
+         summary="Set a round's research export policy")
     async def policy(
         self, db_session: DbSession, round_id: FromPath[Id], data: JSONBody[PolicyUpdate], principal: Caller,
         now: Now,

@@ -15,6 +15,7 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect
 
 from pb.auth.models import LoginAttempt
+from pb.auth.principal import ADMINS
 from pb.auth.sessions import close_session, terminate_session
 from pb.core.db import transaction
 from pb.core.settings import Settings
@@ -27,6 +28,7 @@ from pb.http.dependencies import (
     Now,
     Voter,
     csrf_token,
+    only,
     provide_principal,
     provide_resident,
 )
@@ -169,7 +171,7 @@ class SignInController(Controller):
         ])
 
     @delete("/sessions/{session_id:str}", dependencies={"principal": Provide(provide_principal)},
-            operation_id="endSession", summary="End a resident's session")
+            opt=only(ADMINS), operation_id="endSession", summary="End a resident's session")
     async def terminate(self, db_session: DbSession, session_id: FromPath[str], principal: Caller, now: Now) -> None:
         """An administrator ends a resident's session (audited)."""
         await terminate_session(db_session, session_id=session_id, actor=principal, now=now)

@@ -7,8 +7,12 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+from litestar import Litestar
+from litestar.handlers import HTTPRouteHandler
 
+from pb.auth.principal import MANAGERS, NETWORK_STAFF
 from pb.core.models import Role
+from pb.http.dependencies import ROLES_OPT, provide_principal
 from tests.conftest import Tokens
 from tests.factories import DemoWorld
 
@@ -26,6 +30,17 @@ ENDPOINTS: list[tuple[str, str, Path, frozenset[Role]]] = [
     ("update-network", "PATCH", lambda w: f"/networks/{w.network_ids['hyryla']}",
      frozenset({Role.ADMIN, Role.OFFICIAL, Role.COORDINATOR})),
     ("create-municipality", "POST", lambda w: "/municipalities", frozenset({Role.ADMIN})),
+    # Deliberation's endpoints judge roles before the body too (a resident's review was 422 before 403). The
+    # proposal, question, report or deliberation round need not exist: the body is judged before the handler runs.
+    ("review-proposal", "POST", lambda w: "/proposals/1/reviews", NETWORK_STAFF),
+    ("merge-proposal", "POST", lambda w: "/proposals/1/merge", NETWORK_STAFF),
+    ("hide-proposal", "POST", lambda w: "/proposals/1/hide", MANAGERS),
+    ("hide-comment", "POST", lambda w: "/comments/1/hide", MANAGERS),
+    ("resolve-report", "POST", lambda w: "/reports/1/resolve", MANAGERS),
+    ("answer-question", "POST", lambda w: "/questions/1/answers", MANAGERS),
+    ("create-deliberation-round", "POST", lambda w: f"/rounds/{w.round_id}/deliberation-rounds", MANAGERS),
+    ("update-deliberation-round", "PATCH", lambda w: "/deliberation-rounds/1", MANAGERS),
+    ("set-results-policy", "PUT", lambda w: f"/rounds/{w.round_id}/results-policy", MANAGERS),
 ]
 CALLERS = [Role.ADMIN, Role.OFFICIAL, Role.COORDINATOR, Role.RESEARCHER, Role.AUDITOR, Role.RESIDENT]
 
@@ -68,3 +83,18 @@ async def test_a_revoked_or_forged_token_is_401_before_the_body(
     answer = await client.post("/rounds", content=MALFORMED, headers=forged)
 
     assert answer.status_code == 401, answer.text
+
+
+def test_every_endpoint_that_authenticates_its_caller_declares_the_roles_it_serves(app: Litestar) -> None:
+    """Without declared roles the guard only authenticates, and a caller of another role has the body judged
+    (422 naming the endpoint's fields) before the service's 403: every such handler names its roles."""
+    undeclared = sorted(
+        f"{sorted(handler.http_methods)} {route.path}"
+        for route in app.routes
+        for handler in getattr(route, "route_handlers", [])
+        if isinstance(handler, HTTPRouteHandler) and "OPTIONS" not in handler.http_methods
+        and (provider := handler.resolve_dependencies().get("principal")) is not None
+        and provider.dependency is provide_principal
+        and not handler.opt.get(ROLES_OPT)
+    )
+    assert undeclared == []
