@@ -41,7 +41,7 @@ SENT = ("method", "url", "headers", "params", "json", "content", "data")
 Send = Callable[[Any], httpx.Response]
 
 
-def fuzz(document: dict[str, Any], send: Send, scheme: str | None) -> list[str]:
+def fuzz(document: dict[str, Any], send: Send, scheme: str | None, at_least: int) -> list[str]:
     """Every operation's examples in each generation mode (only the operations that accept ``scheme``, when one is
     named); the failures, one paragraph per operation and mode."""
     failures: list[str] = []
@@ -61,7 +61,7 @@ def fuzz(document: dict[str, Any], send: Send, scheme: str | None) -> list[str]:
                 # An operation that takes nothing (GET /health) has no invalid request to make.
             except (Exception, BaseExceptionGroup) as exc:  # every operation runs; failures are reported together
                 failures.append(f"{operation.label} ({mode.value}): {exc}")
-    assert tried > 20, f"only {tried} operations tried"
+    assert tried >= at_least, f"only {tried} operations tried"
     return failures
 
 
@@ -77,7 +77,9 @@ def _examples(operation: Any, mode: GenerationMode, count: int, send: Send) -> C
     return examples
 
 
-async def run(app: Litestar, client: httpx.AsyncClient, headers: dict[str, str], scheme: str | None = None) -> None:
+async def run(
+    app: Litestar, client: httpx.AsyncClient, headers: dict[str, str], scheme: str | None = None, at_least: int = 80
+) -> None:
     loop = asyncio.get_running_loop()
 
     async def request(case: Any) -> httpx.Response:
@@ -93,7 +95,7 @@ async def run(app: Litestar, client: httpx.AsyncClient, headers: dict[str, str],
     def send(case: Any) -> httpx.Response:
         return asyncio.run_coroutine_threadsafe(request(case), loop).result()
 
-    failures = await asyncio.to_thread(fuzz, app.openapi_schema.to_schema(), send, scheme)
+    failures = await asyncio.to_thread(fuzz, app.openapi_schema.to_schema(), send, scheme, at_least)
     assert failures == [], "\n\n".join(failures)
 
 
@@ -116,4 +118,6 @@ async def test_the_api_holds_for_a_resident(
     # A Hyrylä resident of voting age: the round of the demo world is open for voting, so casts go deep. Only the
     # operations that take a session: elsewhere a resident is an anonymous caller or a 403, tried above.
     headers = await resident_headers(engine, app.state.settings, clock, national_id=None)
-    await run(app, client, headers, scheme="sessionToken")
+    # 18 operations take a session: those of residents (officials' endpoints declare their roles, so the
+    # document offers them an API token only).
+    await run(app, client, headers, scheme="sessionToken", at_least=15)
