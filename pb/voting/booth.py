@@ -162,7 +162,6 @@ def check_draft(booth: Booth, selections: Selections) -> tuple[Selections | None
     try:
         return checked_selections(booth.rules, selections), ()
     except InvalidBallot as refused:
-        problems = refused.extra.get("problems") or []
-        return None, [Problem(p["code"], p["message"], p.get("project")) for p in problems] or [
+        return None, [Problem(p.code, p.message, p.project, p.values) for p in refused.problems] or [
             Problem(str(refused.extra.get("reason", "invalid")), refused.detail)
         ]

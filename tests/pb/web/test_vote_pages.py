@@ -207,6 +207,12 @@ async def test_points_are_shared_within_the_total_and_too_many_are_refused(
     too_many = await post_ballot(browser, path, [("points.A", "5"), ("points.B", "5"), ("points.C", "4")],
                                  action="review")
     not_a_number = await post_ballot(browser, path, [("points.A", "kolme")], action="review")
+    # More than one problem: each is named, at its project (the booth read only the first, without its project).
+    over_one = await post_ballot(browser, path, [("points.A", "6"), ("points.B", "4"), ("points.C", "4")],
+                                 action="review")
+    assert over_one.status_code == 422
+    assert "Give Hanke A from 1 to 5 points, or leave it empty." in over_one.text
+    assert "You gave 14 points, but you have 10 points in all. Take some away." in over_one.text
     assert too_many.status_code == 422
     assert "You gave 14 points, but you have 10 points in all. Take some away." in too_many.text
     assert not_a_number.status_code == 422
