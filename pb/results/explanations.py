@@ -149,6 +149,8 @@ def how_close_sentences(close: HowClose, words: Translator, money: MoneyFormat) 
         if close.max_cost is None or close.extra_cost is None:
             return []
         values = {"extra": money(close.extra_cost), "max_cost": money(close.max_cost)}
+        if close.extra_cost == 0:  # "up to 0 € more" reads as a slip; say plainly that there was no room
+            return [words.gettext("It had no room to spare: one cent more and it would not have been funded.")]
         if close.monotone:
             return [words.gettext(
                 "It would still have been funded had it cost up to %(extra)s more (%(max_cost)s in all).",

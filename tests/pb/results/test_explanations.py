@@ -45,7 +45,7 @@ SAMPLES: dict[ReasonCode, list[Reason]] = {
 CLOSE = [
     HowClose("A", True, M(60), M(100), 0, True), HowClose("A", True, M(60), M(100), 0, False),
     HowClose("B", False, M(50), M(40), 1, True), HowClose("B", False, M(50), M(40), 3, False),
-    HowClose("D", False, M(10), None, None, True),
+    HowClose("D", False, M(10), None, None, True), HowClose("E", True, M(60), M(60), 0, True),
 ]
 
 
@@ -110,6 +110,9 @@ def test_how_close_reads_in_every_language() -> None:
     assert how_close_sentences(CLOSE[4], en, euros(en)) == [
         "No lower cost would have got it funded.",
         "No number of additional supporters would have got it funded.",
+    ]
+    assert how_close_sentences(CLOSE[5], fi, euros(fi)) == [
+        "Hankkeella ei ollut lainkaan liikkumavaraa: sentinkin kalliimpana sitä ei olisi rahoitettu."
     ]
 
 
